@@ -1,0 +1,1 @@
+"""The test suite (a package, so tests can import shared constants from tests.conftest)."""

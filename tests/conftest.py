@@ -1,0 +1,45 @@
+"""Shared fixtures: the repository's paths, a CLI runner, and a miniature ontology."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kg.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "tests" / "data"
+MINI = DATA / "mini"
+
+
+def _runner() -> CliRunner:
+    try:  # click 8.1 mixes stderr into stdout unless told not to; 8.2+ always keeps both
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:
+        return CliRunner()
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Invoke ``kg ARGS...`` in-process from the repository root, with KG_DATA unset.
+
+    Error messages name files relative to the working directory, so tests that
+    compare them exactly need a fixed one.
+    """
+    monkeypatch.chdir(REPO)
+    monkeypatch.delenv("KG_DATA", raising=False)
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+        return _runner().invoke(cli, list(args), env=env, prog_name="kg")
+
+    return invoke
+
+
+@pytest.fixture
+def mini(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the built-in ontology at tests/data/mini: small, fast and independent of the essay data."""
+    monkeypatch.setattr("kg.paths.ontology_dir", lambda: MINI)
+    return MINI
