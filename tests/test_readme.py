@@ -1,0 +1,90 @@
+"""The README's examples are real: every ```console block is run and its output compared.
+
+A block is ``$ COMMAND`` on its first line and the output (stdout and stderr,
+as a terminal shows them) below. After a change of data or wording, rewrite the
+blocks from real runs with ``python tests/test_readme.py --update`` and review
+the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+README = REPO / "README.md"
+BLOCK = re.compile(r"```console\n\$ (?P<command>[^\n]*)\n(?P<output>.*?)```", re.S)
+
+
+def console_blocks(text: str) -> list[re.Match[str]]:
+    return list(BLOCK.finditer(text))
+
+
+def run_shell(command: str) -> str:
+    """Run a README command from the repository root, with this interpreter's ``kg`` first on PATH."""
+    env = {k: v for k, v in os.environ.items() if k != "KG_DATA"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    (REPO / "outputs").mkdir(exist_ok=True)
+    done = subprocess.run(
+        ["bash", "-c", command],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
+    )
+    return done.stdout
+
+
+def normalise(output: str) -> str:
+    return "\n".join(line.rstrip() for line in output.strip("\n").splitlines())
+
+
+README_TEXT = README.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "block", console_blocks(README_TEXT), ids=lambda m: m["command"][:60] if isinstance(m, re.Match) else None
+)
+def test_readme_example_output_is_real(block: re.Match[str]) -> None:
+    assert normalise(run_shell(block["command"])) == normalise(block["output"])
+
+
+def test_every_command_is_documented() -> None:
+    from kg.cli import cli
+
+    for name in cli.commands:
+        assert f"### kg {name}" in README_TEXT, f"README.md has no section for `kg {name}`"
+
+
+def test_quickstart_is_two_commands_install_and_test() -> None:
+    quickstart = README_TEXT.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.*?)\n```", quickstart, re.S)
+    assert len(commands) == 2
+    install_and_run, install_and_test = commands
+    assert "pip install" in install_and_run
+    assert re.search(r"(^|[ /])kg ", install_and_run)
+    assert "pip install" in install_and_test
+    assert "pytest" in install_and_test
+
+
+def update() -> None:
+    """Rewrite every console block's output from a real run."""
+    text = README_TEXT
+    outputs = [normalise(run_shell(block["command"])) for block in console_blocks(text)]
+    for block, output in reversed(list(zip(console_blocks(text), outputs, strict=True))):
+        start, end = block.span("output")
+        text = text[:start] + output + "\n" + text[end:]
+    README.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--update"]:
+        sys.exit("usage: python tests/test_readme.py --update")
+    update()
