@@ -26,3 +26,7 @@ class ParseError(SourceError):
 
 class OutputError(KgError):
     """An output file cannot be written."""
+
+
+class QueryFileError(KgError):
+    """A query file cannot be found or read, or its ``#+`` header is wrong (``path:line: ...``)."""

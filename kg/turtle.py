@@ -1,5 +1,9 @@
 """Parse one Turtle file into rdflib terms, with errors a person can act on.
 
+``decode_utf8`` and ``explain_error`` also serve kg.compile, which parses the
+same files with pyoxigraph into the compiled store: both paths report a bad
+file with the same ``path:line:col`` message.
+
 Oxigraph parses: it reports the line and column of every syntax error, where
 rdflib sometimes raises a bare KeyError or an empty message (rdflib#3539,
 #3540). Its triples are turned into rdflib terms directly, which measured
@@ -8,7 +12,6 @@ rdflib sometimes raises a bare KeyError or an empty message (rdflib#3539,
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -55,7 +58,7 @@ def parse_turtle(data: bytes, display: str, known_prefixes: Mapping[str, str] | 
     try:
         triples = [(convert(q.subject), convert(q.predicate), convert(q.object)) for q in parser]
     except SyntaxError as e:
-        raise _explain(e, text, display, known_prefixes or {}) from None
+        raise explain_error(e, text, display, known_prefixes or {}) from None
     return ParsedTurtle(triples, dict(parser.prefixes), text)
 
 
@@ -118,7 +121,7 @@ def declared_prefixes(text: str) -> dict[str, str]:
     return {m["prefix"]: m["iri"] for m in _DECLARATION.finditer(text)}
 
 
-def _explain(error: SyntaxError, text: str, display: str, known: Mapping[str, str]) -> ParseError:
+def explain_error(error: SyntaxError, text: str, display: str, known: Mapping[str, str]) -> ParseError:
     """Turn Oxigraph's message into ``path:line:col: what is wrong, and how to fix it``."""
     line = error.lineno or 1
     column = error.offset or 1
@@ -155,6 +158,8 @@ def _explain(error: SyntaxError, text: str, display: str, known: Mapping[str, st
 
 
 def _unknown_prefix(prefix: str, declared: Mapping[str, str], known: Mapping[str, str]) -> str:
+    import difflib  # only for this message: kept off the query path
+
     candidates = sorted({*declared, *known} - {prefix})
     lowered = {c.lower(): c for c in candidates}
     close = difflib.get_close_matches(prefix.lower(), list(lowered), n=1, cutoff=0.6)

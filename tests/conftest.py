@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,14 @@ from kg.cli import cli
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
 MINI = DATA / "mini"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _compiled_store_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Compiled stores (kg.compile) go to a temporary cache for the whole run, never ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KG_CACHE_DIR", str(tmp_path_factory.mktemp("kg-cache")))
+        yield
 
 
 def _runner() -> CliRunner:

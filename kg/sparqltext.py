@@ -1,0 +1,229 @@
+"""Read SPARQL text just enough to keep kg safe: its form, SERVICE, parameters, and binding values.
+
+A small lexer, not a parser: it knows comments, strings ('..', "..", '''..''',
+\"\"\"..\"\"\"), IRIs <...> (and that ``<`` is also less-than), variables,
+prefixed names and keywords, and counts braces. That is enough to refuse SPARQL
+Update before anything runs, to find the ``?_param`` variables of a query file,
+and to bind values with a ``VALUES`` block at the start of the query's WHERE
+group, where the whole pattern sees them. Values are inserted only as RDF terms
+(see kg.terms), never as text a user typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import NamedTuple
+
+from kg.errors import KgError
+
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+
+# One alternative per token kind, tried in this order at each position.
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)
+             |'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)
+             |"(?:[^"\\\n\r]|\\.)*(?:"|(?=[\n\r])|\Z)
+             |'(?:[^'\\\n\r]|\\.)*(?:'|(?=[\n\r])|\Z))
+  | (?P<iri><[^<>"\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
+  | (?P<bnode>_:[\w\-.]*)
+  | (?P<pname>(?:[^\W\d_][\w\-.]*)?:(?:[\w\-:%]|\\[^\s]|\.(?=[\w\-:%\\]))*)
+  | (?P<word>[^\W\d][\w]*)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<number>\d[\w.]*|\.\d[\w.]*)
+  | (?P<punct>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_SKIP = {"space", "comment"}
+
+
+class Token(NamedTuple):
+    kind: str  # iri, string, var, bnode, pname, word, lang, number, punct
+    text: str
+    start: int
+    end: int
+
+
+def tokens(sparql: str) -> Iterator[Token]:
+    """The tokens of ``sparql``, comments and white space left out. Never fails: garbage is punctuation."""
+    for m in _TOKEN.finditer(sparql):
+        kind = m.lastgroup or "punct"
+        if kind not in _SKIP:
+            yield Token(kind, m.group(), m.start(), m.end())
+
+
+def _keyword(token: Token) -> str | None:
+    return token.text.upper() if token.kind == "word" else None
+
+
+def query_form(sparql: str) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``; KgError for SPARQL Update or no query at all."""
+    toks = list(tokens(sparql))
+    for tok in toks:
+        if _keyword(tok) in UPDATE_KEYWORDS:
+            raise KgError(
+                f"kg is read-only: SPARQL Update ({tok.text.upper()}) is not run: "
+                "ask with SELECT, ASK, CONSTRUCT or DESCRIBE; to change the graph, edit its Turtle files "
+                "(or add one with --data)"
+            )
+    i = _skip_prologue(toks)
+    if i < len(toks) and _keyword(toks[i]) in FORMS:
+        return toks[i].text.upper()
+    if i >= len(toks):
+        raise KgError("the query is empty: write a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    found = toks[i].text if len(toks[i].text) <= 30 else toks[i].text[:29] + "…"
+    raise KgError(
+        f"not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prefixes, "
+        f"found {found!r} at line {_line(sparql, toks[i].start)}: correct the query"
+    )
+
+
+def _skip_prologue(toks: list[Token]) -> int:
+    """The index of the first token after the BASE and PREFIX declarations."""
+    i = 0
+    while i < len(toks):
+        word = _keyword(toks[i])
+        if word == "BASE":
+            i += 2
+        elif word == "PREFIX":
+            i += 3
+        else:
+            break
+    return i
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def uses_service(sparql: str) -> bool:
+    """Whether the query calls another endpoint with SERVICE."""
+    return any(_keyword(tok) == "SERVICE" for tok in tokens(sparql))
+
+
+def parameter_variables(sparql: str) -> list[str]:
+    """The grlc parameters (``?_x`` required, ``?__x`` optional), without ``?``, in first-use order."""
+    found: dict[str, None] = {}
+    for tok in tokens(sparql):
+        if tok.kind == "var" and tok.text[1] == "_":
+            found.setdefault(tok.text[1:])
+    return list(found)
+
+
+def with_prefixes(sparql: str, prefixes: Mapping[str, str]) -> str:
+    """``sparql`` with PREFIX declarations for the prefixed names it uses without declaring.
+
+    For servers that do not know the graph's prefixes. Only ``prefixes`` are
+    added; the declarations go on the first line, so line numbers stay.
+    """
+    toks = list(tokens(sparql))
+    declared = {toks[i + 1].text[:-1] for i, t in enumerate(toks[:-1]) if _keyword(t) == "PREFIX"}
+    used = {t.text.split(":", 1)[0] for t in toks if t.kind == "pname"}
+    missing = sorted((used - declared) & set(prefixes))
+    lines = "".join(f"PREFIX {p}: <{prefixes[p]}> " for p in missing)
+    return lines + sparql
+
+
+def bind_values(sparql: str, bindings: Mapping[str, str]) -> str:
+    """``sparql`` with ``VALUES (?v ...) { (term ...) }`` at the start of its outermost WHERE group.
+
+    ``bindings`` map a variable name (without ``?``) to an N-Triples term (see
+    kg.terms). Each term is parsed and written again, so only a single IRI or
+    literal can ever be inserted. The block goes right after the ``{`` on the
+    same line, so line numbers in error messages stay those of the query
+    given. ``CONSTRUCT WHERE { P }`` becomes ``CONSTRUCT { P } WHERE { VALUES ... P }``
+    (the short form allows no VALUES). A DESCRIBE without a WHERE clause gets one.
+    """
+    if not bindings:
+        return sparql
+    block = _values_block(bindings)
+    toks = list(tokens(sparql))
+    form_at = _form_index(sparql, toks)
+    form = toks[form_at].text.upper()
+    i = form_at + 1
+    if form == "CONSTRUCT":
+        if i < len(toks) and _keyword(toks[i]) == "WHERE":  # the short form
+            open_at = _next_group(toks, i + 1)
+            if open_at is None:
+                raise KgError("CONSTRUCT WHERE has no { ... } group: correct the query")
+            close_at = _matching(toks, open_at)
+            body = sparql[toks[open_at].end : toks[close_at].start]
+            start, end = toks[i].start, toks[close_at].end
+            return f"{sparql[:start]}{{{body}}} WHERE {{ {block}{body}}}{sparql[end:]}"
+        if i < len(toks) and toks[i].text == "{":  # skip the template
+            i = _matching(toks, i) + 1
+    open_at = _next_group(toks, i)
+    if open_at is None:
+        if form != "DESCRIBE":
+            raise KgError(f"{form} query without a {{ ... }} group: correct the query")
+        return _describe_where(sparql, toks, i, block)
+    at = toks[open_at].end
+    return f"{sparql[:at]} {block}{sparql[at:]}"
+
+
+def _values_block(bindings: Mapping[str, str]) -> str:
+    from kg.terms import nt_term, parse_term
+
+    names, values = [], []
+    for name, term in bindings.items():
+        if not re.fullmatch(r"[\w\u00B7\u0300-\u036F\u203F-\u2040]+", name):
+            raise KgError(f"not a SPARQL variable name: {name!r}")
+        parsed = parse_term(term)
+        if type(parsed).__name__ == "BlankNode":
+            raise KgError(f"?{name}: a blank node cannot be bound to a variable: give an IRI or a literal")
+        names.append(f"?{name}")
+        values.append(nt_term(parsed))  # written again by kg: nothing but the one term survives
+    return f"VALUES ({' '.join(names)}) {{ ({' '.join(values)}) }} "
+
+
+def _form_index(sparql: str, toks: list[Token]) -> int:
+    query_form(sparql)  # refuses updates and garbage with the same messages
+    return _skip_prologue(toks)
+
+
+def _next_group(toks: list[Token], start: int) -> int | None:
+    """The index of the next ``{`` outside parentheses (a projection may hold ``EXISTS { }``)."""
+    depth = 0
+    for i in range(start, len(toks)):
+        text = toks[i].text if toks[i].kind == "punct" else ""
+        if text == "(":
+            depth += 1
+        elif text == ")":
+            depth -= 1
+        elif text == "{" and depth <= 0:
+            return i
+    return None
+
+
+def _matching(toks: list[Token], open_at: int) -> int:
+    depth = 0
+    for i in range(open_at, len(toks)):
+        if toks[i].kind != "punct":
+            continue
+        if toks[i].text == "{":
+            depth += 1
+        elif toks[i].text == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    raise KgError("a { is never closed: add the missing }")
+
+
+def _describe_where(sparql: str, toks: list[Token], start: int, block: str) -> str:
+    """``DESCRIBE ?x`` with no WHERE: add ``WHERE { VALUES ... }`` before any solution modifier."""
+    at = len(sparql)
+    for tok in toks[start:]:
+        if _keyword(tok) in {"ORDER", "LIMIT", "OFFSET", "VALUES"}:
+            at = tok.start
+            break
+    if at == len(sparql):  # a comment may end the text: start a line of our own
+        return f"{sparql.rstrip()}\nWHERE {{ {block}}}"
+    return f"{sparql[:at]}WHERE {{ {block}}} {sparql[at:]}"
