@@ -15,6 +15,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kg import __version__
+from kg.cli_describe import describe
+from kg.cli_options import EngineChoice, engine_options, output_options, timeout_option
+from kg.cli_viz import build as build_command
+from kg.cli_viz import viz
 from kg.errors import KgError
 
 if TYPE_CHECKING:
@@ -174,10 +178,10 @@ def stats(options: Options, paths: tuple[Path, ...], fmt: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ttl", "nt", "jsonld"]),
+    type=click.Choice(["ttl", "nt", "jsonld", "graphml", "gexf"]),
     default="ttl",
     show_default=True,
-    help="Turtle, N-Triples or JSON-LD.",
+    help="Turtle, N-Triples or JSON-LD; GraphML or GEXF (a property graph for Gephi, Cytoscape, yEd).",
 )
 @click.option(
     "-o",
@@ -195,6 +199,7 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str, output: Path | N
       kg export --format ttl -o outputs/graph.ttl
       kg export --format nt --asserted > asserted.nt
       kg export --format jsonld my-extension.ttl -o outputs/graph.jsonld
+      kg export --format graphml -o outputs/graph.graphml
     """
     from kg.atomic import write_atomic
     from kg.exporters import serialize
@@ -210,6 +215,210 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str, output: Path | N
     else:
         write_atomic(output, data)
         click.echo(f"wrote {output} ({len(graph):,} triples)", err=True)
+
+
+# --- queries ------------------------------------------------------------------------------------
+# These commands stay on the fast path: click, pyoxigraph, yaml and the standard library only (no
+# rdflib, pyshacl, networkx or pyvis unless --engine rdflib asks for it). tests/test_cli_query.py checks.
+
+
+def _emit(result: Any, fmt: str | None, engine: Any, prefixes: dict[str, str]) -> None:
+    """Print ``result``; an ASK answered "no" exits 1 (ran fine, the answer is no)."""
+    from kg.labels import label_lookup
+    from kg.render import render_result
+
+    text = render_result(result, fmt, prefixes=prefixes, labels=label_lookup(engine))
+    click.echo(text, nl=False)
+    if result.form == "ASK" and not result.boolean:
+        sys.exit(1)
+
+
+def _check_format_early(form: str, fmt: str | None) -> None:
+    if fmt is not None:
+        from kg.render import check_format
+
+        check_format(form, fmt)
+
+
+@cli.command("list")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only queries with this tag (repeatable).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A table, or a JSON list of {name, summary, parameters}.",
+)
+def list_queries(tags: tuple[str, ...], fmt: str) -> None:
+    """List the named queries: name, parameters ([optional]) and summary.
+
+    Run one with `kg query NAME`; `kg query NAME --show` prints its SPARQL.
+
+    \b
+    Example:
+      kg list
+      kg list --tag stages
+      kg list --format json
+    """
+    from kg.catalog import catalog, with_tags
+    from kg.render import query_list_text
+
+    queries = with_tags(list(catalog().values()), tags)
+    if fmt == "json":
+        click.echo(_as_json([q.to_json() for q in queries]))
+    else:
+        click.echo(query_list_text(queries), nl=False)
+
+
+@cli.command()
+@click.argument("name", metavar="NAME|PATH.rq")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    type=(str, str),
+    multiple=True,
+    metavar="NAME VALUE",
+    help="A parameter value: a prefixed name, IRI or label for an IRI parameter. Repeatable.",
+)
+@click.option("--show", is_flag=True, help="Print the query's header, parameters and SPARQL; run nothing.")
+@output_options
+@engine_options
+@click.pass_obj
+def query(
+    options: Options,
+    name: str,
+    params: tuple[tuple[str, str], ...],
+    show: bool,
+    fmt: str | None,
+    engine: EngineChoice,
+) -> None:
+    """Run a named query (see `kg list`) or a query file.
+
+    Parameter values are bound as RDF terms, never pasted into the SPARQL, so a
+    value cannot change the query. A required parameter must be given (the
+    error lists them); `--show` prints the header's defaults as an example.
+
+    \b
+    Example:
+      kg query stages
+      kg query stage-after -p stage "The Awakening"
+      kg query statistics --format csv > statistics.csv
+      kg query neighbourhood -p entity ekg:JeremiahOwyang --format nt
+      kg query stages --show
+    """
+    from kg.catalog import find_query, run_query
+
+    found = find_query(name)
+    given = _given(params)
+    if show:
+        from kg.render import query_show_text
+
+        click.echo(query_show_text(found, given), nl=False)
+        return
+    _check_format_early(found.form, fmt)
+    opened = engine.open(options.data)
+    result = run_query(found, opened, given, use_defaults=False)
+    _emit(result, fmt, opened, {**opened.prefixes, **found.prefixes})
+
+
+def _given(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    given: dict[str, str] = {}
+    for key, value in params:
+        if key in given and given[key] != value:
+            raise KgError(f"-p {key} is given twice ({given[key]!r} and {value!r}): give it once")
+        given[key] = value
+    return given
+
+
+@cli.command()
+@click.argument("text", metavar="QUERY|-")
+@output_options
+@engine_options
+@click.pass_obj
+def sparql(
+    options: Options,
+    text: str,
+    fmt: str | None,
+    engine: EngineChoice,
+) -> None:
+    """Run a SPARQL query given as text, or read from standard input with `-`.
+
+    SELECT, ASK, CONSTRUCT and DESCRIBE; updates are refused (kg is read-only).
+    The prefixes the graph declares (ekg:, rdfs:, skos: ...) may be used
+    without PREFIX lines.
+
+    \b
+    Example:
+      kg sparql 'SELECT ?stage ?position WHERE { ?stage ekg:position ?position ; a ekg:Stage }'
+      kg sparql 'ASK { ekg:TheAwakening ekg:nextStage ekg:StormOfCulturalConflict }'
+      kg sparql - --format json < my-query.rq
+    """
+    from kg.sparqltext import query_form, with_prefixes
+
+    if text == "-":
+        text = sys.stdin.read()
+    if not text.strip():
+        raise KgError("the query is empty: give SPARQL text, or - to read it from standard input")
+    _check_format_early(query_form(text), fmt)
+    opened = engine.open(options.data)
+    # Declarations go on the first line, so an error's line number is still the user's.
+    _emit(opened.run(with_prefixes(text, opened.prefixes)), fmt, opened, dict(opened.prefixes))
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL", help="The endpoint's SPARQL query URL.")
+@click.option(
+    "--method",
+    type=click.Choice(["gsp", "update"]),
+    default="gsp",
+    show_default=True,
+    help="gsp: PUT the graph with the Graph Store protocol (replaces the default graph); "
+    "update: INSERT DATA through SPARQL Update (adds to it).",
+)
+@click.option("--store-url", metavar="URL", help="The Graph Store URL (default: .../query -> .../store).")
+@click.option("--update-url", metavar="URL", help="The SPARQL Update URL (default: .../query -> .../update).")
+@timeout_option()
+@click.option("--no-reason", is_flag=True, help="Send the asserted triples only, without RDFS inferences.")
+@click.pass_obj
+def push(
+    options: Options,
+    endpoint: str,
+    method: str,
+    store_url: str | None,
+    update_url: str | None,
+    timeout: float,
+    no_reason: bool,
+) -> None:
+    """Load the graph (with its RDFS inferences) into a SPARQL 1.1 endpoint.
+
+    Then `kg query NAME --endpoint URL` runs the same query files on it.
+
+    \b
+    Example:
+      kg push --endpoint http://127.0.0.1:7878/query
+      kg query stages --endpoint http://127.0.0.1:7878/query
+      kg push --endpoint http://host/sparql --method update --update-url http://host/update
+    """
+    from kg.push import push as push_graph
+
+    sent = push_graph(
+        endpoint,
+        extra=options.data,
+        reason=not no_reason,
+        method=method,
+        store_url=store_url,
+        update_url=update_url,
+        timeout=timeout,
+    )
+    click.echo(f"pushed {sent:,} triples to {endpoint}")
+
+
+# Commands that live in modules of their own, registered here so that they sit with the others.
+cli.add_command(describe)
+cli.add_command(viz)
+cli.add_command(build_command)
 
 
 def _as_json(value: Any) -> str:
