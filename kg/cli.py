@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kg import __version__
+from kg.cli_ask import ask
 from kg.cli_describe import describe
 from kg.cli_options import EngineChoice, engine_options, output_options, timeout_option
 from kg.cli_viz import build as build_command
@@ -417,6 +418,7 @@ def push(
 
 # Commands that live in modules of their own, registered here so that they sit with the others.
 cli.add_command(describe)
+cli.add_command(ask)
 cli.add_command(viz)
 cli.add_command(build_command)
 

@@ -1,0 +1,726 @@
+"""Answer a plain-language question from the graph, with the essay's words as evidence, or abstain.
+
+How a question is understood:
+
+1. Its words are folded (kg.wording): case, plurals, possessives, synonyms;
+   misspelt words are corrected against the graph's and the questions' vocabulary.
+2. Entities are linked: every rdfs:label, skos:altLabel and skos:prefLabel (and a
+   statistic's wording) is matched against the question's words.
+3. Every phrasing in the query files' ``questions:`` headers is a template; a
+   ``{param}`` slot takes a linked entity whose type fits the parameter (the type of
+   the parameter's default value). A template is kept only when the question's
+   kind (who, where, how many...) fits it and its words account for the question:
+   every word must be explained by the template or the linked entity, one at most
+   may be left over when the template is otherwise matched closely. A wrong answer
+   is worse than none, so a question with a word nothing explains is not answered.
+4. What no template covers, a general fallback tries: a linked entity and a relation
+   word (a property's label) give the entity's neighbours over that property; a
+   question that only names an entity ("Who is Charlene Li?") gives its description.
+5. Nothing left: "No answer in the graph for: ..." and the closest questions it can answer.
+
+User text reaches SPARQL only as bound terms (kg.terms), never as query text.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.errors import KgError
+from kg.terms import compact, nt_iri
+from kg.wording import content_words, question_word
+
+MAX_QUESTION = 1000  # characters; a longer text is not a question
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+EKG = "https://w3id.org/essay-kg/ns#"
+OWL = "http://www.w3.org/2002/07/owl#"
+AGENT = "http://xmlns.com/foaf/0.1/Agent"
+PLACE = "https://schema.org/Place"
+STATISTIC = EKG + "Statistic"
+# Types too broad to say what a parameter wants.
+GENERIC_TYPES = frozenset(
+    {
+        RDFS + "Resource",
+        OWL + "Thing",
+        SKOS + "Concept",
+        "http://www.w3.org/ns/prov#Entity",
+        "https://schema.org/CreativeWork",
+    }
+)
+SCHEMA_TYPES = frozenset(
+    {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "Ontology", RDFS + "Class"}
+)
+# Words that ask for a description rather than a relation.
+DESCRIBE_WORDS = frozenset({"happen", "mean", "describe", "define", "definition", "explain", "about"})
+EVIDENCE_VARS = ("quote", "start", "end")
+
+_LEXICON_QUERY = f"""SELECT ?e ?p ?text WHERE {{
+  VALUES ?p {{ <{RDFS}label> <{SKOS}altLabel> <{SKOS}prefLabel> <{EKG}asWritten> <{EKG}measures> }}
+  ?e ?p ?text .
+  FILTER (isIRI(?e) && isLiteral(?text))
+}}"""
+# A statistic is asked about by its population, unit and sample as much as by its own wording.
+_CONTEXT_QUERY = f"""SELECT ?e ?text WHERE {{
+  VALUES ?p {{ <{EKG}population> <{EKG}unit> <{EKG}sample> <{EKG}statedBy> }}
+  ?e ?p ?other .
+  ?other <{RDFS}label> ?text .
+}}"""
+_TYPES_QUERY = f"SELECT ?e ?t WHERE {{ ?e <{RDF_TYPE}> ?t . FILTER (isIRI(?e) && isIRI(?t)) }}"
+_DESCRIBE_QUERY = f"""SELECT ?label ?definition WHERE {{
+  ?_entity_iri <{RDFS}label> ?label .
+  OPTIONAL {{ ?_entity_iri <{SKOS}definition> ?definition }}
+}}"""
+_EVIDENCE_QUERY = f"""SELECT ?quote ?start ?end WHERE {{
+  ?_entity_iri <{EKG}evidence> ?ev .
+  ?ev <http://www.w3.org/ns/oa#hasSelector> ?qs , ?ps .
+  ?qs <http://www.w3.org/ns/oa#exact> ?quote .
+  ?ps <http://www.w3.org/ns/oa#start> ?start ; <http://www.w3.org/ns/oa#end> ?end .
+}} ORDER BY ?start"""
+
+
+class QuestionError(KgError):
+    """The text cannot be asked: empty, too long, or holding no words."""
+
+
+# ---------------------------------------------------------------------------------------------
+# What the graph offers: entities with their words and types, relations, templates
+
+
+@dataclass
+class Entity:
+    iri: str
+    label: str
+    words: set[str] = field(default_factory=set)  # every word of every name it has
+    names: list[tuple[str, ...]] = field(default_factory=list)  # each name's content words
+    types: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Template:
+    query: Any  # kg.catalog.QueryFile
+    pattern: str
+    wh: str | None
+    words: frozenset[str]  # the pattern's content words, slot excluded
+    slot: str | None  # the parameter name in {braces}, if any
+
+
+@dataclass
+class Knowledge:
+    """Everything question matching needs from the graph and the query files."""
+
+    entities: dict[str, Entity]
+    properties: dict[str, Entity]  # relation words: property IRI -> its names
+    type_words: dict[str, set[str]]  # class IRI -> the words of its labels
+    templates: list[Template]
+    vocabulary: set[str]
+    structural: set[str] = field(default_factory=set)  # words of property and class names
+    implied: dict[str, set[str]] = field(default_factory=dict)  # pattern -> words of the entities it names
+
+
+def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
+    """Read labels and types through ``engine`` and the question templates of ``queries``."""
+    named: dict[str, Entity] = {}
+    for row in engine.run(_LEXICON_QUERY).rows:
+        iri, prop, text = row["e"].value, row["p"].value, row["text"].value
+        entity = named.setdefault(iri, Entity(iri, ""))
+        if prop == RDFS + "label" and not entity.label:
+            entity.label = text
+        name = tuple(content_words(text))
+        if name:
+            entity.names.append(name)
+            entity.words.update(name)
+    for row in engine.run(_CONTEXT_QUERY).rows:
+        if row["e"].value in named:
+            named[row["e"].value].words.update(content_words(row["text"].value))
+    for row in engine.run(_TYPES_QUERY).rows:
+        if row["e"].value in named:
+            named[row["e"].value].types.add(row["t"].value)
+    type_words: dict[str, set[str]] = {}
+    properties: dict[str, Entity] = {}
+    entities: dict[str, Entity] = {}
+    for iri, entity in named.items():
+        if not entity.label:
+            entity.label = compact(iri, engine.prefixes)
+        if OWL + "Class" in entity.types or RDFS + "Class" in entity.types:
+            type_words[iri] = entity.words
+        elif entity.types & {OWL + "ObjectProperty", OWL + "DatatypeProperty"}:
+            properties[iri] = entity
+        elif not entity.types & SCHEMA_TYPES:
+            entities[iri] = entity
+    templates = [t for q in queries.values() if q.form == "SELECT" for t in _templates(q)]
+    vocabulary = {w for e in named.values() for w in e.words} | {w for t in templates for w in t.words}
+    structural = {w for p in properties.values() for w in p.words} | {
+        w for ws in type_words.values() for w in ws
+    }
+    return Knowledge(entities, properties, type_words, templates, vocabulary, structural)
+
+
+def _templates(query: Any) -> list[Template]:
+    found = []
+    # The summary is a phrasing of the question too (slot-free: it speaks of "a given stage").
+    phrasings = (
+        [*query.questions]
+        if query.params and any(p.required for p in query.params)
+        else [
+            query.summary,
+            *query.questions,
+        ]
+    )
+    for pattern in dict.fromkeys(phrasings):
+        slot = None
+        if "{" in pattern and "}" in pattern:
+            slot = pattern[pattern.index("{") + 1 : pattern.index("}")].strip()
+        text = pattern.replace("{" + slot + "}", " ") if slot else pattern
+        found.append(Template(query, pattern, question_word(text), frozenset(content_words(text)), slot))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Understanding one question
+
+
+@dataclass
+class Mention:
+    entity: Entity
+    matched: int  # how many of its best name's words the question holds
+    coverage: float  # ... as a share of that name's words
+
+    @property
+    def score(self) -> float:
+        return self.matched + self.coverage
+
+
+@dataclass
+class Candidate:
+    kind: str  # template | relation | describe
+    score: float
+    template: Template | None = None
+    entity: Entity | None = None
+    relation: Entity | None = None
+    unexplained: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Understanding:
+    question: str
+    wh: str | None
+    words: list[str]  # the question's content words, corrected
+    corrections: dict[str, str]
+    mentions: list[Mention]
+    candidates: list[Candidate]  # accepted, best first
+
+
+def check_question(question: str) -> str:
+    """The question with control characters dropped, or a QuestionError saying what is wrong."""
+    cleaned = "".join(c if c.isprintable() else " " for c in question)
+    cleaned = " ".join(cleaned.split())
+    if not cleaned:
+        raise QuestionError('empty question: ask something, such as kg ask "What comes after the Awakening?"')
+    if len(question) > MAX_QUESTION:
+        raise QuestionError(
+            f"the question is {len(question):,} characters long: ask in at most {MAX_QUESTION:,} characters"
+        )
+    return cleaned
+
+
+def understand(question: str, knowledge: Knowledge) -> Understanding:
+    """Link the question's entities and rank the templates and fallbacks that account for it."""
+    question = check_question(question)
+    wh = question_word(question)
+    raw = content_words(question)
+    corrections = {w: _correct(w, knowledge.vocabulary) for w in raw if w not in knowledge.vocabulary}
+    corrections = {w: c for w, c in corrections.items() if c}
+    qwords = [corrections.get(w, w) for w in raw]
+    mentions = _mentions(set(qwords), knowledge)
+    candidates = _template_candidates(wh, qwords, mentions, knowledge)
+    if not candidates:
+        candidates = _fallback_candidates(wh, qwords, mentions, knowledge)
+    candidates.sort(key=lambda c: -c.score)
+    return Understanding(question, wh, qwords, corrections, mentions, candidates)
+
+
+def _correct(word: str, vocabulary: set[str]) -> str | None:
+    """A misspelt word's closest vocabulary word (short words are left alone: too many near misses)."""
+    if len(word) < 5 or not word.isalpha():
+        return None
+    close = difflib.get_close_matches(word, [v for v in vocabulary if abs(len(v) - len(word)) <= 2], 1, 0.85)
+    return close[0] if close else None
+
+
+def _mentions(qset: set[str], knowledge: Knowledge) -> list[Mention]:
+    found: list[Mention] = []
+    for entity in knowledge.entities.values():
+        best: Mention | None = None
+        for name in entity.names:
+            matched = sum(1 for w in set(name) if w in qset)
+            coverage = matched / len(set(name))
+            if coverage == 1 or matched >= 2:
+                mention = Mention(entity, matched, coverage)
+                if best is None or mention.score > best.score:
+                    best = mention
+        if best is not None:
+            found.append(best)
+    found.sort(key=lambda m: (-m.score, m.entity.label))
+    return found
+
+
+def _wh_fits(asked: str | None, offered: str | None) -> bool:
+    """Does a template phrased with ``offered`` answer a question asking ``asked``?"""
+    open_kinds = {None, "what", "who"}
+    if asked in open_kinds:
+        return offered in open_kinds
+    return asked == offered
+
+
+def _explained(qwords: Sequence[str], explaining: set[str]) -> list[str]:
+    """The question's words that ``explaining`` leaves unexplained."""
+    return [w for w in qwords if w not in explaining]
+
+
+def _entity_words(entity: Entity, knowledge: Knowledge) -> set[str]:
+    found = set(entity.words)
+    for t in entity.types:
+        found |= knowledge.type_words.get(t, set())
+    return found
+
+
+def _template_candidates(
+    wh: str | None, qwords: Sequence[str], mentions: Sequence[Mention], knowledge: Knowledge
+) -> list[Candidate]:
+    qset = set(qwords)
+    candidates: list[Candidate] = []
+    for template in knowledge.templates:
+        if not _wh_fits(wh, template.wh):
+            continue
+        pattern_words = set(template.words)
+        covered = len(pattern_words & qset) / len(pattern_words) if pattern_words else 1.0
+        # a short template must be matched whole: its one or two words carry the relation ("after")
+        if covered < (1.0 if len(pattern_words) <= 2 else 0.5):
+            continue
+        if template.slot is None:
+            options: list[Mention | None] = [None]
+        else:
+            wanted = _wanted_types(template, knowledge)
+            options = [m for m in mentions if not wanted or m.entity.types & wanted]
+        implied = _implied_words(template, knowledge)
+        if (pattern_words - qset) - implied and covered < 1.0:
+            # the template says more than the question ("the *first* stage"): it answers something else
+            continue
+        for mention in options:
+            explaining = pattern_words | implied
+            if mention is not None:
+                explaining = explaining | _entity_words(mention.entity, knowledge)
+            left = _explained(qwords, explaining)
+            if not _acceptable(left, pattern_words, covered, knowledge):
+                continue
+            if covered < 0.6 and left:
+                continue
+            score = 0.5 * covered + 0.5 * (1 - len(left) / max(len(qwords), 1))
+            score += 0.02 * len(pattern_words & qset) + (0.05 if template.wh == wh else 0)
+            if mention is not None:
+                # a slot for any entity at all is a catch-all: a specific template beats it
+                score += 0.05 * mention.coverage - (0.1 if template.slot == "entity" else 0)
+            candidates.append(
+                Candidate(
+                    "template",
+                    round(min(score, 1.0), 3),
+                    template,
+                    mention.entity if mention else None,
+                    unexplained=left,
+                )
+            )
+    return candidates
+
+
+def _implied_words(template: Template, knowledge: Knowledge) -> set[str]:
+    """Words of the entities a template names itself ("the social strategist"): all their names count."""
+    cached = knowledge.implied.get(template.pattern)
+    if cached is None:
+        cached = set()
+        for entity in knowledge.entities.values():
+            if any(len(name) >= 2 and set(name) <= template.words for name in entity.names):
+                cached |= entity.words
+        knowledge.implied[template.pattern] = cached
+    return cached
+
+
+def _acceptable(left: Sequence[str], pattern_words: set[str], covered: float, knowledge: Knowledge) -> bool:
+    """Every word explained; or, when a template of two words or more is matched whole, one word
+    left over that the graph knows (an off-topic word never is) and that names no relation or
+    class (those would change what is asked)."""
+    if not left:
+        return True
+    word = left[0]
+    return (
+        len(left) == 1
+        and len(pattern_words) >= 2
+        and covered == 1.0
+        and word in knowledge.vocabulary
+        and word not in knowledge.structural
+    )
+
+
+def _wanted_types(template: Template, knowledge: Knowledge) -> set[str]:
+    """What a slot wants: the specific types of the parameter's default value (any, for "entity")."""
+    if template.slot == "entity":
+        return set()
+    default = template.query.defaults.get(template.slot)
+    if not default:
+        return set()
+    iri = _expand(default, template.query)
+    entity = knowledge.entities.get(iri) if iri else None
+    if entity is None:
+        return set()
+    return entity.types - GENERIC_TYPES
+
+
+def _expand(value: str, query: Any) -> str | None:
+    from kg.terms import expand_curie
+
+    if value.startswith("<") and value.endswith(">"):
+        return value[1:-1]
+    return expand_curie(value, query.prefixes)
+
+
+def _fallback_candidates(
+    wh: str | None, qwords: Sequence[str], mentions: Sequence[Mention], knowledge: Knowledge
+) -> list[Candidate]:
+    candidates: list[Candidate] = []
+    if wh not in {None, "what", "who", "where"}:
+        return candidates
+    qset = set(qwords)
+    for mention in mentions[:5]:
+        if mention.coverage < 1:
+            continue  # a fallback needs the entity named in full
+        entity_words = _entity_words(mention.entity, knowledge)
+        for prop in knowledge.properties.values():
+            relation_words = {w for name in prop.names for w in name if w in qset}
+            if not relation_words or relation_words <= entity_words:
+                continue
+            if _explained(qwords, entity_words | prop.words):
+                continue
+            candidates.append(
+                Candidate("relation", 0.6 + 0.05 * mention.coverage, entity=mention.entity, relation=prop)
+            )
+        if wh in {None, "what", "who"} and not _explained(qwords, entity_words | DESCRIBE_WORDS):
+            candidates.append(Candidate("describe", 0.5 + 0.05 * mention.matched, entity=mention.entity))
+    return candidates
+
+
+# ---------------------------------------------------------------------------------------------
+# Answering
+
+
+@dataclass
+class Answer:
+    question: str
+    answered: bool
+    query: str | None = None  # the query file's name, or "(relation)" / "(describe)"
+    sparql: str | None = None
+    bindings: dict[str, str] = field(default_factory=dict)  # parameter -> value as shown
+    answers: list[str] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)  # {quote, start, end}
+    confidence: float = 0.0
+    pattern: str | None = None
+    suggestions: list[str] = field(default_factory=list)
+    understanding: Understanding | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "query": self.query,
+            "bindings": self.bindings,
+            "answers": self.answers,
+            "evidence": self.evidence,
+            "confidence": self.confidence,
+        }
+
+
+def ask(question: str, engine: Any, knowledge: Knowledge) -> Answer:
+    """Answer ``question``: the best candidate whose query gives rows, or an abstention."""
+    understanding = understand(question, knowledge)
+    for candidate in understanding.candidates[:8]:
+        answer = _run(candidate, engine, understanding, knowledge)
+        if answer is not None and answer.answers:
+            answer.understanding = understanding
+            return answer
+    return Answer(
+        understanding.question,
+        False,
+        suggestions=suggestions(understanding, knowledge, engine),
+        understanding=understanding,
+    )
+
+
+def _run(
+    candidate: Candidate, engine: Any, understanding: Understanding, knowledge: Knowledge
+) -> Answer | None:
+    if candidate.kind == "template":
+        return _run_template(candidate, engine, understanding, knowledge)
+    if candidate.kind == "relation":
+        return _run_relation(candidate, engine, understanding)
+    return _run_describe(candidate, engine, understanding)
+
+
+def _wanted_answer(understanding: Understanding, knowledge: Knowledge) -> set[str]:
+    """The classes the answer should belong to: what the question word asks for (who -> agents,
+    where -> places), else the classes the question names ("which organisations")."""
+    wanted = {"who": AGENT, "where": PLACE}.get(understanding.wh or "")
+    if wanted:
+        return {wanted}
+    named = {c: ws for c, ws in knowledge.type_words.items() if ws and c not in GENERIC_TYPES}
+    if understanding.words:  # "which commenter ...": the word after the question word says it
+        first = {c for c, ws in named.items() if ws == {understanding.words[0]}}
+        if first:
+            return first
+    qset = set(understanding.words)
+    return {c for c, ws in named.items() if ws <= qset}
+
+
+def _explaining_template(candidate: Candidate, knowledge: Knowledge) -> set[str]:
+    assert candidate.template is not None
+    found = set(candidate.template.words)
+    if candidate.entity is not None:
+        found |= _entity_words(candidate.entity, knowledge)
+    return found
+
+
+def _narrow(rows: Sequence[Mapping[str, Any]], extra_words: Sequence[str]) -> list[Mapping[str, Any]]:
+    """Keep the rows that hold the question's words the template does not ("... to sustainability")."""
+    if not extra_words or len(rows) < 2:
+        return list(rows)
+    wanted = set(extra_words)
+
+    def hits(row: Mapping[str, Any]) -> int:
+        text = " ".join(t.value for t in row.values() if type(t).__name__ == "Literal")
+        return len(wanted & set(content_words(text)))
+
+    best = max(hits(r) for r in rows)
+    return [r for r in rows if hits(r) == best] if best else list(rows)
+
+
+def _steer(
+    variables: Sequence[str], rows: Sequence[Mapping[str, Any]], engine: Any, wanted: set[str]
+) -> tuple[list[str], list[Mapping[str, Any]]]:
+    """Put first the column whose values are of a wanted class, keeping the rows where they are."""
+    if not wanted:
+        return list(variables), list(rows)
+    columns = [v for v in variables if v not in EVIDENCE_VARS and any(_is_iri(r.get(v)) for r in rows)]
+    types = _types_of(engine, [r[v].value for r in rows for v in columns if _is_iri(r.get(v))])
+    for column in columns:
+        kept = [r for r in rows if _is_iri(r.get(column)) and types.get(r[column].value, set()) & wanted]
+        if kept:
+            return [column, *(v for v in variables if v != column)], kept
+    return list(variables), list(rows)
+
+
+def _run_template(
+    candidate: Candidate, engine: Any, understanding: Understanding, knowledge: Knowledge
+) -> Answer | None:
+    template = candidate.template
+    assert template is not None
+    query = template.query
+    given: dict[str, str] = {}
+    bindings: dict[str, str] = {}
+    for param in query.params:
+        if param.name == template.slot and candidate.entity is not None:
+            given[param.name] = candidate.entity.iri
+            bindings[param.variable] = nt_iri(candidate.entity.iri)
+        elif param.required:
+            return None  # a required parameter the question does not fill
+    result = engine.run(query.sparql, bindings)
+    rows = _narrow(
+        result.rows, [w for w in understanding.words if w not in _explaining_template(candidate, knowledge)]
+    )
+    variables, rows = _steer(result.variables, rows, engine, _wanted_answer(understanding, knowledge))
+    answers, evidence = _read_rows(variables, rows, engine.prefixes)
+    return Answer(
+        understanding.question,
+        True,
+        query=query.name,
+        sparql=query.body,
+        bindings={k: compact(v, engine.prefixes) for k, v in given.items()},
+        answers=answers,
+        evidence=evidence,
+        confidence=candidate.score,
+        pattern=template.pattern,
+    )
+
+
+def _run_relation(candidate: Candidate, engine: Any, understanding: Understanding) -> Answer | None:
+    assert candidate.entity is not None
+    assert candidate.relation is not None
+    prop = nt_iri(candidate.relation.iri)
+    sparql = (
+        "SELECT ?value ?valueLabel WHERE {\n"
+        f"  {{ ?_entity_iri {prop} ?value }} UNION {{ ?value {prop} ?_entity_iri }}\n"
+        f"  OPTIONAL {{ ?value <{RDFS}label> ?valueLabel }}\n"
+        "}\nORDER BY ?valueLabel"
+    )
+    result = engine.run(sparql, {"_entity_iri": nt_iri(candidate.entity.iri)})
+    wanted = {"who": AGENT, "where": PLACE}.get(understanding.wh or "")
+    rows = result.rows
+    if wanted is not None:
+        typed = _types_of(engine, [r["value"].value for r in rows if hasattr(r["value"], "value")])
+        rows = [r for r in rows if wanted in typed.get(r["value"].value, set())]
+    answers, _ = _read_rows(result.variables, rows, engine.prefixes)
+    evidence = _evidence(engine, candidate.entity.iri)
+    return Answer(
+        understanding.question,
+        True,
+        query="(relation)",
+        sparql=sparql,
+        bindings={
+            "entity": compact(candidate.entity.iri, engine.prefixes),
+            "relation": compact(candidate.relation.iri, engine.prefixes),
+        },
+        answers=answers,
+        evidence=evidence,
+        confidence=candidate.score,
+        pattern=f"{{entity}} {candidate.relation.label}",
+    )
+
+
+def _run_describe(candidate: Candidate, engine: Any, understanding: Understanding) -> Answer | None:
+    assert candidate.entity is not None
+    bindings = {"_entity_iri": nt_iri(candidate.entity.iri)}
+    rows = engine.run(_DESCRIBE_QUERY, bindings).rows
+    if not rows:
+        return None
+    row = rows[0]
+    text = row["label"].value
+    if "definition" in row:
+        text += f": {row['definition'].value}"
+    return Answer(
+        understanding.question,
+        True,
+        query="(describe)",
+        sparql=_DESCRIBE_QUERY,
+        bindings={"entity": compact(candidate.entity.iri, engine.prefixes)},
+        answers=[text],
+        evidence=_evidence(engine, candidate.entity.iri),
+        confidence=candidate.score,
+        pattern="{entity}",
+    )
+
+
+def _types_of(engine: Any, iris: Sequence[str]) -> dict[str, set[str]]:
+    if not iris:
+        return {}
+    values = " ".join(nt_iri(i) for i in dict.fromkeys(iris))
+    result = engine.run(f"SELECT ?e ?t WHERE {{ VALUES ?e {{ {values} }} ?e <{RDF_TYPE}> ?t }}")
+    found: dict[str, set[str]] = {}
+    for row in result.rows:
+        found.setdefault(row["e"].value, set()).add(row["t"].value)
+    return found
+
+
+def _evidence(engine: Any, iri: str) -> list[dict[str, Any]]:
+    rows = engine.run(_EVIDENCE_QUERY, {"_entity_iri": nt_iri(iri)}).rows
+    return [
+        {"quote": r["quote"].value, "start": int(r["start"].value), "end": int(r["end"].value)} for r in rows
+    ]
+
+
+def _read_rows(
+    variables: Sequence[str], rows: Sequence[Mapping[str, Any]], prefixes: Mapping[str, str]
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The answers (one per row, in the query's order, repeats dropped) and the evidence quotes."""
+    answers: list[str] = []
+    evidence: list[dict[str, Any]] = []
+    shown = [v for v in variables if v not in EVIDENCE_VARS]
+    for row in rows:
+        text = _row_text(row, shown, prefixes)
+        if text and text not in answers:
+            answers.append(text)
+        if "quote" in row and "start" in row and "end" in row:
+            quote = {
+                "quote": row["quote"].value,
+                "start": int(row["start"].value),
+                "end": int(row["end"].value),
+            }
+            if quote not in evidence:
+                evidence.append(quote)
+    return answers, evidence
+
+
+def _row_text(row: Mapping[str, Any], variables: Sequence[str], prefixes: Mapping[str, str]) -> str | None:
+    """What a row answers: its first labelled value (else its first value); a statistic as written."""
+    main: str | None = None
+    for var in variables:
+        if var.endswith("Label") and var in row:
+            main = row[var].value
+            break
+        if (var + "Label") in row:
+            main = row[var + "Label"].value
+            break
+    if main is None:
+        for var in variables:
+            if var in row:
+                term = row[var]
+                main = compact(term.value, prefixes) if _is_iri(term) else term.value
+                break
+    if main is None:
+        return None
+    as_written = row.get("asWritten")
+    if as_written is not None and as_written.value not in main:
+        return f"{as_written.value}: {main}"
+    return main
+
+
+def _is_iri(term: Any) -> bool:
+    return term is not None and type(term).__name__ == "NamedNode"
+
+
+def suggestions(understanding: Understanding, knowledge: Knowledge, engine: Any, limit: int = 3) -> list[str]:
+    """Up to ``limit`` questions the graph can answer that share the most words with this one."""
+    qset = set(understanding.words)
+    ranked: list[tuple[float, str]] = []
+    seen: set[str] = set()
+    for template in knowledge.templates:
+        if template.query.name in seen:
+            continue
+        overlap = len(template.words & qset) + (1 if template.wh == understanding.wh else 0)
+        if not overlap:
+            continue
+        seen.add(template.query.name)
+        ranked.append((overlap, _filled(template, knowledge)))
+    ranked.sort(key=lambda r: -r[0])
+    return [text for _, text in ranked[:limit]]
+
+
+def _filled(template: Template, knowledge: Knowledge) -> str:
+    """The template with its slot filled by the label of the parameter's default value."""
+    if template.slot is None:
+        return template.pattern
+    default = template.query.defaults.get(template.slot, "")
+    iri = _expand(default, template.query) if default else None
+    entity = knowledge.entities.get(iri) if iri else None
+    return template.pattern.replace("{" + template.slot + "}", entity.label if entity else default)
+
+
+def explain(answer: Answer) -> str:
+    """How the answer was found: words, corrections, linked entities, the template, the bindings."""
+    u = answer.understanding
+    lines: list[str] = []
+    if u is not None:
+        lines.append(f"question kind: {u.wh or '(none)'}")
+        lines.append(f"words: {' '.join(u.words)}")
+        if u.corrections:
+            lines.append("corrected: " + ", ".join(f"{a} -> {b}" for a, b in u.corrections.items()))
+        if u.mentions:
+            lines.append("entities linked:")
+            lines += [f"  {m.entity.label} <{m.entity.iri}> score {m.score:.2f}" for m in u.mentions[:8]]
+        lines.append(f"candidates: {len(u.candidates)}")
+    if answer.answered:
+        lines.append(f"template: {answer.query}: {answer.pattern!r} (confidence {answer.confidence:.2f})")
+        if answer.bindings:
+            lines.append("bindings: " + ", ".join(f"{k} = {v}" for k, v in answer.bindings.items()))
+        if answer.sparql:
+            lines += ["SPARQL (the bindings are bound as RDF terms, never pasted in):", answer.sparql.strip()]
+    return "\n".join(lines)

@@ -1,0 +1,146 @@
+"""Words of plain-language questions and labels, made comparable.
+
+Questions and labels are folded the same way: Unicode compatibility form,
+curly quotes and dashes made plain, lower case, possessives dropped, plurals
+made singular, and synonyms mapped to one word of their group. Stopwords
+carry no meaning for matching; question words ("who", "how many") are kept
+apart, because they say what kind of answer is wanted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": " ", "\xa0": " "})
+_WORD = re.compile(r"[a-z0-9%]+(?:-[a-z0-9]+)*")
+_POSSESSIVE = re.compile(r"(\w)'s?\b")
+
+_STOPWORDS = """
+    a an the of in on at to for from by with about as into onto over under than then that this these those
+    there here is are was were be been being am do does did doing done has have had having will would shall
+    should can could may might must it its it's they them their theirs he him his she her hers we us our ours
+    you your yours i me my mine and or but nor so if not no yes any all some each every other another such
+    own same just only also very too much many more most less least one ones s t d ll re ve m o y up down out
+    off again further once both few nor via per according essay post article text author's
+    say says said tell tells told give gives given show shows list lists name names please kind sort type
+    mentioned mention actually really exactly exact specifically particular particularly main
+    earlier later ever still already today now currently current get gets got make makes made"""
+STOPWORDS = frozenset(_STOPWORDS.split())
+# Question words: what they ask for. Two-word ones are found first.
+QUESTION_WORDS = (
+    "how many",
+    "how much",
+    "how long",
+    "how often",
+    "what percent",
+    "what percentage",
+    "what share",
+    "what proportion",
+    "what fraction",
+    "who",
+    "whom",
+    "whose",
+    "what",
+    "which",
+    "where",
+    "when",
+    "why",
+    "how",
+)
+
+# Words that mean the same here; each maps to the first word of its group.
+_SYNONYM_GROUPS = (
+    "percent percentage share proportion fraction %",
+    "write wrote written writer author authored pen penned",
+    "publish published publisher publishes",
+    "after follow follows followed following next succeed succeeds subsequent",
+    "before precede precedes preceded preceding previous prior",
+    "stage phase step",
+    "challenge obstacle hurdle difficulty",
+    "frustration hardship struggle problem trouble",
+    "comment commenter reader reply replies respondent",
+    "disagree object objection dispute doubt counter-argument counterargument criticism criticize",
+    "agree agreement",
+    "organisation organization company firm business",
+    "person people individual",
+    "examine examined look looked review reviewed study studied analyse analyze analysed analyzed",
+    "role position job",
+    "parallel compare comparison compared analogy liken",
+    "predict prediction forecast foresee",
+    "advice advise recommend recommendation suggest suggestion propose proposal",
+    "platform network site service",
+    "first initial start beginning",
+    "last final end",
+    "statistic figure number stat",
+    "research report study",
+    "interview interviewed",
+    "spam advert advertisement",
+    "duplicate repeat repeats repeated copy",
+    "work works worked employ employed employer",
+    "strategist strategists",
+    "marketing marketer",
+    "champion practitioner evangelist advocate",
+    "face faced encounter encountered meet met run ran hit",
+)
+SYNONYMS = {word: group.split()[0] for group in _SYNONYM_GROUPS for word in group.split()}
+
+
+def fold(text: str) -> str:
+    """Compatibility form, plain quotes and dashes, lower case."""
+    return unicodedata.normalize("NFKC", text).translate(_FOLD).lower()
+
+
+@lru_cache(maxsize=8192)
+def singular(word: str) -> str:
+    """A small English singulariser: enough to make "challenges" meet "challenge"."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ous")):
+        return word[:-1]
+    return word
+
+
+def canonical(word: str) -> str:
+    """A word as matching compares it: singular, then its synonym group's head word."""
+    word = SYNONYMS.get(word, word)
+    return SYNONYMS.get(singular(word), singular(word))
+
+
+def words(text: str) -> list[str]:
+    """Every word of ``text``, folded, possessives dropped (stopwords kept)."""
+    return _WORD.findall(_POSSESSIVE.sub(r"\1", fold(text)))
+
+
+def content_words(text: str) -> list[str]:
+    """The words that carry meaning, in canonical form, in order."""
+    return [canonical(w) for w in words(text) if w not in STOPWORDS and w not in _WH_SINGLE]
+
+
+def question_word(text: str) -> str | None:
+    """What the question asks for: "who", "how many", "what"... or None for a yes/no or a command."""
+    folded = " ".join(words(text))
+    for wh in QUESTION_WORDS:
+        if re.search(rf"(^| ){re.escape(wh)}( |$)", folded):
+            return _WH_KIND.get(wh, wh)
+    return None
+
+
+_WH_SINGLE = frozenset(w for w in QUESTION_WORDS if " " not in w)
+# Question words that ask for the same kind of answer.
+_WH_KIND = {
+    "whom": "who",
+    "whose": "who",
+    "which": "what",
+    "what percent": "how many",
+    "what percentage": "how many",
+    "what share": "how many",
+    "what proportion": "how many",
+    "what fraction": "how many",
+    "how much": "how many",
+}

@@ -1,0 +1,146 @@
+"""kg ask: answers with evidence, abstains when the graph does not answer, refuses bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+from tests.ask_eval import DEV, OWN, score
+
+# What the team's own set is answered to today: the floor can only rise.
+OWN_CORRECT_AT_LEAST = 75
+DEV_CORRECT_AT_LEAST = 12
+
+
+@pytest.fixture(scope="module")
+def asked() -> tuple[Any, Any]:
+    from kg.ask import load_knowledge
+    from kg.catalog import catalog
+    from kg.engines import open_engine
+
+    engine = open_engine()
+    return engine, load_knowledge(engine, catalog())
+
+
+def _questions(path: Any) -> list[dict[str, Any]]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_own_question_set_is_large_varied_and_has_unanswerable_questions() -> None:
+    questions = _questions(OWN)
+    assert len(questions) >= 80
+    assert sum(1 for q in questions if q.get("abstain")) >= 15
+    assert len({q["q"] for q in questions}) == len(questions)
+
+
+def test_own_set_no_wrong_answer_and_no_unanswerable_question_answered(asked: tuple[Any, Any]) -> None:
+    result = score(_questions(OWN), *asked)
+    assert result.wrong == 0, "\n".join(result.misses)
+    assert result.correct >= OWN_CORRECT_AT_LEAST, result.line()
+
+
+def test_dev_set_nothing_wrong(asked: tuple[Any, Any]) -> None:
+    if not DEV.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{DEV} is missing: CI runs with ../shared beside the checkout")
+        pytest.skip("../shared/questions/dev.json is not beside this checkout")
+    result = score(_questions(DEV), *asked)
+    assert result.wrong == 0, "\n".join(result.misses)
+    assert result.correct >= DEV_CORRECT_AT_LEAST, result.line()
+
+
+def test_answer_shows_the_answer_the_quote_with_offsets_and_the_query(run: Callable[..., Result]) -> None:
+    result = run("ask", "What comes after the Awakening?")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Answer: Ascension of the Corporate Social Strategist\n")
+    assert '[5098-5285] "Ascension of the Corporate Social Strategist. After mustering' in result.stdout
+    assert "Query: stage-after (stage = ekg:TheAwakening)" in result.stdout
+
+
+def test_a_list_comes_in_the_essays_order(run: Callable[..., Result]) -> None:
+    result = run("ask", "Which challenges does the social strategist face?")
+    assert result.exit_code == 0, result.output
+    listed = [line.split(". ", 1)[1] for line in result.stdout.splitlines() if line[:4].strip()[:1].isdigit()]
+    assert listed[:2] == ["Resistance from internal culture", "Measuring ROI"]
+    assert listed[-1] == "A looming increase in business demands"
+
+
+def test_unanswerable_question_abstains_with_suggestions_and_exit_1(run: Callable[..., Result]) -> None:
+    result = run("ask", "What is Altimeter's annual revenue?")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("No answer in the graph for: What is Altimeter's annual revenue?\n")
+    assert "Questions it can answer:\n  - " in result.stdout
+
+
+def test_json_output_has_the_documented_keys(run: Callable[..., Result]) -> None:
+    result = run("ask", "Who published the report?", "--format", "json")
+    data = json.loads(result.stdout)
+    assert set(data) == {"question", "answered", "query", "bindings", "answers", "evidence", "confidence"}
+    assert data["answered"] is True
+    assert any("Altimeter" in a for a in data["answers"])
+    assert all({"quote", "start", "end"} <= set(e) for e in data["evidence"])
+
+
+def test_explain_shows_template_entities_and_sparql(run: Callable[..., Result]) -> None:
+    result = run("ask", "What comes after the Awakening?", "--explain")
+    assert "entities linked:" in result.stdout
+    assert "template: stage-after: 'What comes after {stage}?'" in result.stdout
+    assert "bindings: stage = ekg:TheAwakening" in result.stdout
+    assert "?_stage_iri ekg:nextStage" in result.stdout
+
+
+def test_a_misspelt_question_is_understood(run: Callable[..., Result]) -> None:
+    result = run("ask", "what comes after the awakning")
+    assert result.exit_code == 0, result.output
+    assert "Ascension of the Corporate Social Strategist" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("", "Error: empty question: ask something"),
+        ("   \t ", "Error: empty question: ask something"),
+        ("why " * 2500, "Error: the question is 10,000 characters long: ask in at most 1,000 characters"),
+    ],
+)
+def test_bad_questions_are_refused(run: Callable[..., Result], question: str, message: str) -> None:
+    result = run("ask", question)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message)
+    assert "Traceback" not in result.output
+
+
+def test_escape_sequences_do_not_reach_the_terminal(run: Callable[..., Result]) -> None:
+    result = run("ask", "What is \x1b[31mthe revenue\x07 of \x1b]0;owned\x07Altimeter?")
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output
+    assert "\x07" not in result.output
+
+
+def test_non_english_question_abstains(run: Callable[..., Result]) -> None:
+    result = run("ask", "Quelles sont les étapes de la carrière du stratège?")
+    assert result.exit_code == 1
+    assert "No answer in the graph for:" in result.stdout
+
+
+def test_injection_text_is_never_sparql(run: Callable[..., Result]) -> None:
+    before = run("query", "classes", "--format", "csv").stdout
+    result = run("ask", 'What comes after "} ; DROP ALL ; #"?')
+    assert result.exit_code == 1
+    assert run("query", "classes", "--format", "csv").stdout == before
+
+
+def test_interactive_prompt_answers_until_q(run: Callable[..., Result]) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    result = CliRunner().invoke(cli, ["ask"], input="What comes after the Awakening?\n:q\nnot asked\n")
+    assert result.exit_code == 0, result.output
+    assert "ask> Answer: Ascension of the Corporate Social Strategist" in result.output
+    assert "not asked" not in result.output
