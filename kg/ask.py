@@ -30,7 +30,7 @@ from typing import Any
 
 from kg.errors import KgError
 from kg.terms import compact, nt_iri
-from kg.wording import content_words, question_word
+from kg.wording import canonical, content_words, question_word
 
 MAX_QUESTION = 1000  # characters; a longer text is not a question
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -57,6 +57,12 @@ SCHEMA_TYPES = frozenset(
 # Words that ask for a description rather than a relation.
 DESCRIBE_WORDS = frozenset({"happen", "mean", "describe", "define", "definition", "explain", "about"})
 EVIDENCE_VARS = ("quote", "start", "end")
+# Words that pick one item of an order, or a relation: a template holding one answers a narrower question.
+# Words naming the essay itself: every answer is "in the essay", so they never change what is asked.
+CONTEXT_WORDS = frozenset({canonical("post")})
+STRICT_WORDS = frozenset(
+    canonical(w) for w in ("first", "last", "after", "before", "next", "previous", "number", "count", "many")
+)
 
 _LEXICON_QUERY = f"""SELECT ?e ?p ?text WHERE {{
   VALUES ?p {{ <{RDFS}label> <{SKOS}altLabel> <{SKOS}prefLabel> <{EKG}asWritten> <{EKG}measures> }}
@@ -292,6 +298,7 @@ def _template_candidates(
     wh: str | None, qwords: Sequence[str], mentions: Sequence[Mention], knowledge: Knowledge
 ) -> list[Candidate]:
     qset = set(qwords)
+    answer_type = _answer_type_words(qwords, knowledge)
     candidates: list[Candidate] = []
     for template in knowledge.templates:
         if not _wh_fits(wh, template.wh):
@@ -306,28 +313,29 @@ def _template_candidates(
         else:
             wanted = _wanted_types(template, knowledge)
             options = [m for m in mentions if not wanted or m.entity.types & wanted]
-        implied = _implied_words(template, knowledge)
-        if (pattern_words - qset) - implied and covered < 1.0:
+        implied = _implied_words(template, knowledge) | answer_type
+        if _says_more(pattern_words - qset, knowledge):
             # the template says more than the question ("the *first* stage"): it answers something else
             continue
         for mention in options:
             explaining = pattern_words | implied
             if mention is not None:
                 explaining = explaining | _entity_words(mention.entity, knowledge)
-            left = _explained(qwords, explaining)
+            left = [w for w in _explained(qwords, explaining) if w not in CONTEXT_WORDS]
             if not _acceptable(left, pattern_words, covered, knowledge):
                 continue
             if covered < 0.6 and left:
                 continue
             score = 0.5 * covered + 0.5 * (1 - len(left) / max(len(qwords), 1))
-            score += 0.02 * len(pattern_words & qset) + (0.05 if template.wh == wh else 0)
+            score += 0.05 * len(pattern_words & qset) + (0.05 if template.wh == wh else 0)
+            score += 0.1 if answer_type & pattern_words else 0
             if mention is not None:
                 # a slot for any entity at all is a catch-all: a specific template beats it
                 score += 0.05 * mention.coverage - (0.1 if template.slot == "entity" else 0)
             candidates.append(
                 Candidate(
                     "template",
-                    round(min(score, 1.0), 3),
+                    round(score, 3),
                     template,
                     mention.entity if mention else None,
                     unexplained=left,
@@ -337,15 +345,32 @@ def _template_candidates(
 
 
 def _implied_words(template: Template, knowledge: Knowledge) -> set[str]:
-    """Words of the entities a template names itself ("the social strategist"): all their names count."""
-    cached = knowledge.implied.get(template.pattern)
+    """Words of the entities a query's phrasings name ("the social strategist"): all their names
+    count, in every phrasing of that query (they all ask about the same thing)."""
+    name = template.query.name
+    cached = knowledge.implied.get(name)
     if cached is None:
         cached = set()
+        phrasings = [t.words for t in knowledge.templates if t.query.name == name]
         for entity in knowledge.entities.values():
-            if any(len(name) >= 2 and set(name) <= template.words for name in entity.names):
+            if any(len(n) >= 2 and set(n) <= words for n in entity.names for words in phrasings):
                 cached |= entity.words
-        knowledge.implied[template.pattern] = cached
+        knowledge.implied[name] = cached
     return cached
+
+
+def _answer_type_words(qwords: Sequence[str], knowledge: Knowledge) -> set[str]:
+    """The class a question asks for right after its question word ("which *people*"): the answer's
+    type, checked when the answer is read (see _steer), so not a word a template must hold."""
+    if qwords and any(ws == {qwords[0]} for ws in knowledge.type_words.values()):
+        return {qwords[0]}
+    return set()
+
+
+def _says_more(missing: set[str], knowledge: Knowledge) -> bool:
+    """Do the template's words the question lacks change what is asked? Order and relation words
+    ("first", "after"), and the names of classes and properties, do; filler ("possible") does not."""
+    return any(w in STRICT_WORDS or w in knowledge.structural for w in missing)
 
 
 def _acceptable(left: Sequence[str], pattern_words: set[str], covered: float, knowledge: Knowledge) -> bool:
@@ -482,14 +507,6 @@ def _wanted_answer(understanding: Understanding, knowledge: Knowledge) -> set[st
     return {c for c, ws in named.items() if ws <= qset}
 
 
-def _explaining_template(candidate: Candidate, knowledge: Knowledge) -> set[str]:
-    assert candidate.template is not None
-    found = set(candidate.template.words)
-    if candidate.entity is not None:
-        found |= _entity_words(candidate.entity, knowledge)
-    return found
-
-
 def _narrow(rows: Sequence[Mapping[str, Any]], extra_words: Sequence[str]) -> list[Mapping[str, Any]]:
     """Keep the rows that hold the question's words the template does not ("... to sustainability")."""
     if not extra_words or len(rows) < 2:
@@ -504,10 +521,23 @@ def _narrow(rows: Sequence[Mapping[str, Any]], extra_words: Sequence[str]) -> li
     return [r for r in rows if hits(r) == best] if best else list(rows)
 
 
+def _by_name(
+    variables: Sequence[str], rows: Sequence[Mapping[str, Any]], understanding: Understanding
+) -> tuple[list[str], list[Mapping[str, Any]]]:
+    """Put first the column the question names ("what did he *answer*"), when one is named."""
+    asked = set(understanding.words)
+    for var in variables:
+        named = var not in EVIDENCE_VARS and not var.endswith("Label") and canonical(var) in asked
+        if named and any(var in row for row in rows):
+            return [var, *(v for v in variables if v != var)], [r for r in rows if var in r]
+    return list(variables), list(rows)
+
+
 def _steer(
     variables: Sequence[str], rows: Sequence[Mapping[str, Any]], engine: Any, wanted: set[str]
-) -> tuple[list[str], list[Mapping[str, Any]]]:
-    """Put first the column whose values are of a wanted class, keeping the rows where they are."""
+) -> tuple[list[str], list[Mapping[str, Any]]] | None:
+    """Put first the column whose values are of a wanted class, keeping the rows where they are;
+    None when no column holds one (the query does not answer this kind of question)."""
     if not wanted:
         return list(variables), list(rows)
     columns = [v for v in variables if v not in EVIDENCE_VARS and any(_is_iri(r.get(v)) for r in rows)]
@@ -516,7 +546,7 @@ def _steer(
         kept = [r for r in rows if _is_iri(r.get(column)) and types.get(r[column].value, set()) & wanted]
         if kept:
             return [column, *(v for v in variables if v != column)], kept
-    return list(variables), list(rows)
+    return None
 
 
 def _run_template(
@@ -534,11 +564,16 @@ def _run_template(
         elif param.required:
             return None  # a required parameter the question does not fill
     result = engine.run(query.sparql, bindings)
-    rows = _narrow(
-        result.rows, [w for w in understanding.words if w not in _explaining_template(candidate, knowledge)]
+    rows = _narrow(result.rows, candidate.unexplained)
+    wanted = _wanted_answer(understanding, knowledge)
+    steered = (
+        _steer(result.variables, rows, engine, wanted)
+        if wanted
+        else _by_name(result.variables, rows, understanding)
     )
-    variables, rows = _steer(result.variables, rows, engine, _wanted_answer(understanding, knowledge))
-    answers, evidence = _read_rows(variables, rows, engine.prefixes)
+    if steered is None:
+        return None
+    answers, evidence = _read_rows(*steered, engine.prefixes)
     return Answer(
         understanding.question,
         True,
@@ -547,7 +582,7 @@ def _run_template(
         bindings={k: compact(v, engine.prefixes) for k, v in given.items()},
         answers=answers,
         evidence=evidence,
-        confidence=candidate.score,
+        confidence=min(candidate.score, 1.0),
         pattern=template.pattern,
     )
 
@@ -581,7 +616,7 @@ def _run_relation(candidate: Candidate, engine: Any, understanding: Understandin
         },
         answers=answers,
         evidence=evidence,
-        confidence=candidate.score,
+        confidence=min(candidate.score, 1.0),
         pattern=f"{{entity}} {candidate.relation.label}",
     )
 
@@ -604,7 +639,7 @@ def _run_describe(candidate: Candidate, engine: Any, understanding: Understandin
         bindings={"entity": compact(candidate.entity.iri, engine.prefixes)},
         answers=[text],
         evidence=_evidence(engine, candidate.entity.iri),
-        confidence=candidate.score,
+        confidence=min(candidate.score, 1.0),
         pattern="{entity}",
     )
 

@@ -23,7 +23,7 @@ _STOPWORDS = """
     should can could may might must it its it's they them their theirs he him his she her hers we us our ours
     you your yours i me my mine and or but nor so if not no yes any all some each every other another such
     own same just only also very too much many more most less least one ones s t d ll re ve m o y up down out
-    off again further once both few nor via per according essay post article text author's
+    off again further once both few nor via per according text author's
     say says said tell tells told give gives given show shows list lists name names please kind sort type
     mentioned mention actually really exactly exact specifically particular particularly main
     earlier later ever still already today now currently current get gets got make makes made"""
@@ -73,7 +73,7 @@ _SYNONYM_GROUPS = (
     "platform network site service",
     "first initial start beginning",
     "last final end",
-    "statistic figure number stat",
+    "statistic figure number",
     "research report study",
     "interview interviewed",
     "spam advert advertisement",
@@ -81,10 +81,10 @@ _SYNONYM_GROUPS = (
     "work works worked employ employed employer",
     "strategist strategists",
     "marketing marketer",
+    "post essay article piece",
     "champion practitioner evangelist advocate",
     "face faced encounter encountered meet met run ran hit",
 )
-SYNONYMS = {word: group.split()[0] for group in _SYNONYM_GROUPS for word in group.split()}
 
 
 def fold(text: str) -> str:
@@ -92,24 +92,45 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_FOLD).lower()
 
 
+# (suffix, replacement, shortest word it applies to); the first that fits is taken.
+_SUFFIXES = (
+    ("ies", "y", 5),
+    ("ied", "y", 5),
+    ("sses", "ss", 5),
+    ("ing", "", 6),
+    ("ed", "", 5),
+    ("es", "", 5),
+)
+
+
 @lru_cache(maxsize=8192)
-def singular(word: str) -> str:
-    """A small English singulariser: enough to make "challenges" meet "challenge"."""
+def stem(word: str) -> str:
+    """A light stem: "challenges", "challenge"; "resided", "residing", "reside" meet.
+
+    Not a linguist's stem: questions and labels go through the same one, so
+    all it must do is make the forms of one word equal and keep words apart.
+    """
     if len(word) <= 3 or not word.isalpha():
         return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "shes", "ches", "xes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ous")):
-        return word[:-1]
+    for suffix, replacement, shortest in _SUFFIXES:
+        if word.endswith(suffix) and len(word) >= shortest:
+            word = word[: -len(suffix)] + replacement
+            break
+    else:
+        if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            word = word[:-1]
+    if word.endswith("e") and len(word) >= 4:
+        word = word[:-1]
     return word
 
 
+SYNONYMS = {stem(word): stem(group.split()[0]) for group in _SYNONYM_GROUPS for word in group.split()}
+
+
 def canonical(word: str) -> str:
-    """A word as matching compares it: singular, then its synonym group's head word."""
-    word = SYNONYMS.get(word, word)
-    return SYNONYMS.get(singular(word), singular(word))
+    """A word as matching compares it: its stem, then its synonym group's head."""
+    stemmed = stem(word)
+    return SYNONYMS.get(stemmed, stemmed)
 
 
 def words(text: str) -> list[str]:
