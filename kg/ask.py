@@ -159,8 +159,13 @@ def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
             entities[iri] = entity
     templates = [t for q in queries.values() if q.form == "SELECT" for t in _templates(q)]
     vocabulary = {w for e in named.values() for w in e.words} | {w for t in templates for w in t.words}
-    structural = {w for p in properties.values() for w in p.words} | {
-        w for ws in type_words.values() for w in ws
+    # The words of class and property labels (not their alternative names, which include
+    # everyday words such as "order" for ekg:position).
+    structural = {
+        w
+        for iri, e in named.items()
+        if iri in type_words or iri in properties
+        for w in content_words(e.label)
     }
     return Knowledge(entities, properties, type_words, templates, vocabulary, structural)
 
@@ -243,9 +248,9 @@ def understand(question: str, knowledge: Knowledge) -> Understanding:
     qwords = [corrections.get(w, w) for w in raw]
     mentions = _mentions(set(qwords), knowledge)
     candidates = _template_candidates(wh, qwords, mentions, knowledge)
-    if not candidates:
-        candidates = _fallback_candidates(wh, qwords, mentions, knowledge)
     candidates.sort(key=lambda c: -c.score)
+    # The general fallback comes after every template, also when the templates' queries give nothing.
+    candidates += sorted(_fallback_candidates(wh, qwords, mentions, knowledge), key=lambda c: -c.score)
     return Understanding(question, wh, qwords, corrections, mentions, candidates)
 
 
@@ -494,17 +499,14 @@ def _run(
 
 def _wanted_answer(understanding: Understanding, knowledge: Knowledge) -> set[str]:
     """The classes the answer should belong to: what the question word asks for (who -> agents,
-    where -> places), else the classes the question names ("which organisations")."""
+    where -> places), or the class named right after it ("which organisations")."""
     wanted = {"who": AGENT, "where": PLACE}.get(understanding.wh or "")
     if wanted:
         return {wanted}
-    named = {c: ws for c, ws in knowledge.type_words.items() if ws and c not in GENERIC_TYPES}
-    if understanding.words:  # "which commenter ...": the word after the question word says it
-        first = {c for c, ws in named.items() if ws == {understanding.words[0]}}
-        if first:
-            return first
-    qset = set(understanding.words)
-    return {c for c, ws in named.items() if ws <= qset}
+    if understanding.wh not in {None, "what"} or not understanding.words:
+        return set()  # "how many comments": the class is what is counted, not the answer
+    first = understanding.words[0]
+    return {c for c, ws in knowledge.type_words.items() if ws == {first} and c not in GENERIC_TYPES}
 
 
 def _narrow(rows: Sequence[Mapping[str, Any]], extra_words: Sequence[str]) -> list[Mapping[str, Any]]:

@@ -13,8 +13,8 @@ from click.testing import Result
 from tests.ask_eval import DEV, OWN, score
 
 # What the team's own set is answered to today: the floor can only rise.
-OWN_CORRECT_AT_LEAST = 79
-DEV_CORRECT_AT_LEAST = 13
+OWN_CORRECT_AT_LEAST = 83
+DEV_CORRECT_AT_LEAST = 14
 
 
 @pytest.fixture(scope="module")
