@@ -38,6 +38,7 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 EKG = "https://w3id.org/essay-kg/ns#"
 OWL = "http://www.w3.org/2002/07/owl#"
+OA = "http://www.w3.org/ns/oa#"
 AGENT = "http://xmlns.com/foaf/0.1/Agent"
 PLACE = "https://schema.org/Place"
 STATISTIC = EKG + "Statistic"
@@ -69,11 +70,17 @@ _LEXICON_QUERY = f"""SELECT ?e ?p ?text WHERE {{
   ?e ?p ?text .
   FILTER (isIRI(?e) && isLiteral(?text))
 }}"""
-# A statistic is asked about by its population, unit and sample as much as by its own wording.
+# A statistic is asked about by its population, unit and sample, a claim by who says it and what it
+# is about, as much as by their own wording.
 _CONTEXT_QUERY = f"""SELECT ?e ?text WHERE {{
-  VALUES ?p {{ <{EKG}population> <{EKG}unit> <{EKG}sample> <{EKG}statedBy> }}
+  VALUES ?p {{ <{EKG}population> <{EKG}unit> <{EKG}sample> <{EKG}statedBy> <{EKG}about> }}
+  VALUES ?name {{ <{RDFS}label> <{SKOS}altLabel> }}
   ?e ?p ?other .
-  ?other <{RDFS}label> ?text .
+  ?other ?name ?text .
+}}"""
+# A claim is asked about in the essay's words as much as in its label's.
+_CLAIM_QUOTES_QUERY = f"""SELECT ?e ?quote WHERE {{
+  ?e a <{EKG}Claim> ; <{EKG}evidence>/<{OA}hasSelector>/<{OA}exact> ?quote .
 }}"""
 _TYPES_QUERY = f"SELECT ?e ?t WHERE {{ ?e <{RDF_TYPE}> ?t . FILTER (isIRI(?e) && isIRI(?t)) }}"
 _DESCRIBE_QUERY = f"""SELECT ?label ?definition WHERE {{
@@ -103,6 +110,7 @@ class Entity:
     words: set[str] = field(default_factory=set)  # every word of every name it has
     names: list[tuple[str, ...]] = field(default_factory=list)  # each name's content words
     types: set[str] = field(default_factory=set)
+    quote_words: set[str] = field(default_factory=set)  # a claim's: the words of the essay it quotes
 
 
 @dataclass(frozen=True)
@@ -142,6 +150,9 @@ def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
     for row in engine.run(_CONTEXT_QUERY).rows:
         if row["e"].value in named:
             named[row["e"].value].words.update(content_words(row["text"].value))
+    for row in engine.run(_CLAIM_QUOTES_QUERY).rows:
+        if row["e"].value in named:
+            named[row["e"].value].quote_words.update(content_words(row["quote"].value))
     for row in engine.run(_TYPES_QUERY).rows:
         if row["e"].value in named:
             named[row["e"].value].types.add(row["t"].value)
@@ -318,6 +329,9 @@ def _template_candidates(
         else:
             wanted = _wanted_types(template, knowledge)
             options = [m for m in mentions if not wanted or m.entity.types & wanted]
+            if STATISTIC in wanted:
+                # a figure is only answered when the question says what it measures, not one word of it
+                options = [m for m in options if m.coverage >= 0.34]
         implied = _implied_words(template, knowledge) | answer_type
         if _says_more(pattern_words - qset, knowledge):
             # the template says more than the question ("the *first* stage"): it answers something else
@@ -416,6 +430,26 @@ def _expand(value: str, query: Any) -> str | None:
     return expand_curie(value, query.prefixes)
 
 
+def _claim_candidates(qwords: Sequence[str], knowledge: Knowledge) -> list[Candidate]:
+    """A claim the question restates ("What do businesses need?" -> "businesses need open leaders"):
+    every word of the question is in the claim's label, its context or the essay's words it quotes."""
+    found = []
+    qset = set(qwords)
+    for entity in knowledge.entities.values():
+        if not entity.quote_words:
+            continue
+        known = entity.words | entity.quote_words
+        matched = len(qset & known)
+        if matched < 2 or _explained(qwords, known | DESCRIBE_WORDS):
+            continue
+        own = len(qset & {w for name in entity.names for w in name})
+        found.append(Candidate("describe", 0.55 + 0.02 * matched + 0.01 * own, entity=entity))
+    found.sort(key=lambda c: -c.score)
+    if len(found) > 1 and found[0].score == found[1].score:
+        return []  # two claims fit as well: guessing between them would be a coin toss
+    return found[:1]
+
+
 def _fallback_candidates(
     wh: str | None, qwords: Sequence[str], mentions: Sequence[Mention], knowledge: Knowledge
 ) -> list[Candidate]:
@@ -423,6 +457,8 @@ def _fallback_candidates(
     if wh not in {None, "what", "who", "where"}:
         return candidates
     qset = set(qwords)
+    if wh in {None, "what", "who"}:
+        candidates += _claim_candidates(qwords, knowledge)
     for mention in mentions[:5]:
         if mention.coverage < 1:
             continue  # a fallback needs the entity named in full
