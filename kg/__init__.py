@@ -11,7 +11,10 @@ and ``kg.load`` imports what it needs on first use.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+# typing.TYPE_CHECKING's value, without importing typing: the ``kg`` command imports this package before it
+# pauses the garbage collector for its other imports (kg.__main__), and typing makes thousands of objects.
+TYPE_CHECKING = False
 
 __version__ = "0.1.0"
 
@@ -56,6 +59,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from kg.atomic import write_atomic
     from kg.checks import Finding, Report, check
     from kg.errors import KgError, OutputError, ParseError, SourceError

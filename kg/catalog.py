@@ -13,14 +13,15 @@ should not pay for reading every header.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kg.errors import KgError, QueryFileError
+
+if TYPE_CHECKING:
+    from kg.engines import Result
 
 HEADER_KEYS = ("summary", "description", "tags", "questions", "defaults", "expect")
 EXPECT_KEYS = ("rows", "count", "empty", "nonEmpty")
@@ -28,17 +29,17 @@ TYPES = ("iri", "literal", "integer", "decimal", "en")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 HEADER_MARK = "#+"
 
-_PREFIX = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>", re.I | re.M)
-_INTEGER = re.compile(r"[+-]?\d+")
-_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-if TYPE_CHECKING:
-    from kg.engines import Result
+# Patterns as text, compiled (and cached by re) on first use: only a parameter value needs them, and
+# compiling every pattern of the query path at import cost a cold `kg query` ~10 ms.
+_INTEGER = r"[+-]?\d+"
+_DECIMAL = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+_LABEL_LIKE = r"[A-Za-z][\w.-]*:"
+_IRI_SCHEME = r"(?:https?|urn|file|mailto|tag):"
 
-_LABEL_LIKE = re.compile(r"^[A-Za-z][\w.-]*:")
+# No dataclasses in this module: they cost ~1.5 ms a class at import, and every `kg query` imports it.
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """A parameter of a query file: ``?_stage_iri`` is the required IRI parameter ``stage``."""
 
     name: str
@@ -47,29 +48,47 @@ class Param:
     required: bool
 
 
-@dataclass
 class QueryFile:
     """One parsed query file."""
 
-    name: str
-    path: Path
-    summary: str
-    description: str
-    tags: list[str]
-    questions: list[str]
-    defaults: dict[str, str]
-    expect: dict[str, Any] | None
-    sparql: str  # the file's text, header included (its lines are comments)
-    params: list[Param]
-    form: str
-    header: str = ""  # the ``#+`` lines as written
+    def __init__(
+        self,
+        *,
+        name: str,
+        path: Path,
+        summary: str,
+        description: str,
+        tags: list[str],
+        questions: list[str],
+        defaults: dict[str, str],
+        expect: dict[str, Any] | None,
+        sparql: str,
+        params: list[Param],
+        form: str,
+        header: str = "",
+        prefixes: dict[str, str] | None = None,
+    ) -> None:
+        self.name = name
+        self.path = path
+        self.summary = summary
+        self.description = description
+        self.tags = tags
+        self.questions = questions
+        self.defaults = defaults
+        self.expect = expect
+        self.sparql = sparql  # the file's text, header included (its lines are comments)
+        self.params = params
+        self.form = form
+        self.header = header  # the ``#+`` lines as written
+        self.prefixes = prefixes or {}  # the PREFIX declarations of the SPARQL
+
+    def __repr__(self) -> str:
+        return f"QueryFile(name={self.name!r}, path={str(self.path)!r}, form={self.form!r})"
 
     @property
     def body(self) -> str:
         """The SPARQL below the header."""
         return self.sparql.split("\n", self.header.count("\n") + 1)[-1] if self.header else self.sparql
-
-    prefixes: dict[str, str] = field(default_factory=dict)  # the PREFIX declarations of the SPARQL
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -110,6 +129,8 @@ def find_query(name_or_path: str, dirs: Sequence[Path] | None = None) -> QueryFi
     paths = _query_paths(dirs)
     if name_or_path in paths:
         return parse_query_file(paths[name_or_path])
+    import difflib  # only for the error
+
     close = difflib.get_close_matches(name_or_path, list(paths), n=3, cutoff=0.6)
     hint = f" (did you mean: {', '.join(close)}?)" if close else ""
     raise QueryFileError(
@@ -146,7 +167,7 @@ def parse_query_file(path: Path) -> QueryFile:
 
 def parse_query_text(text: str, *, name: str, path: Path, display: str | None = None) -> QueryFile:
     """Parse the text of a query file (``display`` names it in error messages)."""
-    from kg.sparqltext import parameter_variables, query_form
+    from kg.sparqltext import declared_prefixes, parameter_variables, query_form
 
     display = display or str(path)
     lines = text.split("\n")
@@ -183,7 +204,7 @@ def parse_query_text(text: str, *, name: str, path: Path, display: str | None = 
         params=params,
         form=form,
         header="\n".join(header_lines),
-        prefixes={(m[1] or ""): m[2] for m in _PREFIX.finditer(_without_comments(sparql))},
+        prefixes=declared_prefixes(sparql),
     )
     for default in query.defaults:
         if query.param(default) is None:
@@ -196,16 +217,12 @@ def parse_query_text(text: str, *, name: str, path: Path, display: str | None = 
     return query
 
 
-def _without_comments(sparql: str) -> str:
-    return "\n".join(line for line in sparql.split("\n") if not line.lstrip().startswith("#"))
-
-
 # --- the header ---------------------------------------------------------------------------------
 
 # Parsed headers are kept in the cache folder, keyed by the header's text: a cold `kg query` then
 # needs no YAML parser (importing PyYAML and parsing one header costs about as much as the query).
 HEADER_CACHE = "query-headers.json"
-HEADER_CACHE_VERSION = "1"  # bump when _parse_header's output changes
+HEADER_CACHE_VERSION = "2"  # bump when _parse_header's output changes
 HEADER_CACHE_SIZE = 1000
 
 
@@ -213,9 +230,8 @@ def _cached_header(lines: list[str], display: str) -> dict[str, Any]:
     """``_parse_header``, through the cache; only headers that parsed without error are kept."""
     if not lines:
         return {}
-    import hashlib
-
-    key = hashlib.sha256((f"{HEADER_CACHE_VERSION}\0" + "\n".join(lines)).encode("utf-8")).hexdigest()
+    # The text itself is the key (a hash would cost importing hashlib's OpenSSL, ~3 ms, on every query).
+    key = f"{HEADER_CACHE_VERSION}\0" + "\n".join(lines)
     path = _header_cache_path()
     cached = _load_header_cache(path)
     hit = cached.get(key)
@@ -549,7 +565,7 @@ def _term(
         text = value.strip()
         if text.startswith("<") and text.endswith(">"):
             return nt_iri(text[1:-1])
-        if re.match(r"^(?:https?|urn|file|mailto|tag):", text, re.I) and not _known_prefix(text, prefixes):
+        if re.match(_IRI_SCHEME, text, re.I) and not _known_prefix(text, prefixes):
             return nt_iri(text)
         expanded = expand_curie(text, prefixes)
         if expanded is not None:
@@ -557,7 +573,7 @@ def _term(
         iri = resolve_label(text) if resolve_label is not None else None
         if iri is not None:
             return nt_iri(iri)
-        if _LABEL_LIKE.match(text) and " " not in text:
+        if re.match(_LABEL_LIKE, text) and " " not in text:
             prefix = text.split(":", 1)[0]
             raise KgError(
                 f'unknown prefix "{prefix}:" in {text!r}'
@@ -569,11 +585,11 @@ def _term(
             "a prefixed name such as ekg:TheAwakening, or a full IRI"
         )
     if param.type == "integer":
-        if not _INTEGER.fullmatch(value.strip()):
+        if not re.fullmatch(_INTEGER, value.strip()):
             raise KgError(f"{value!r} is not a whole number: give digits, such as 3")
         return nt_literal(value.strip(), datatype=XSD + "integer")
     if param.type == "decimal":
-        if not _DECIMAL.fullmatch(value.strip()):
+        if not re.fullmatch(_DECIMAL, value.strip()):
             raise KgError(f"{value!r} is not a number: give a decimal number, such as 40 or 2.5")
         return nt_literal(value.strip(), datatype=XSD + "decimal")
     if param.type == "en":
@@ -586,6 +602,8 @@ def _known_prefix(text: str, prefixes: Mapping[str, str]) -> bool:
 
 
 def _did_you_mean(name: str, candidates: Sequence[str], *, quote: bool = False, suffix: str = "") -> str:
+    import difflib  # errors only: not on the path of a query that runs
+
     close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.5)
     if not close:
         return ""

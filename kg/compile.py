@@ -29,14 +29,12 @@ winner's. Stores are opened with ``Store.read_only``, which takes no lock.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +42,10 @@ import pyoxigraph as ox
 
 from kg import __version__, paths
 from kg.errors import KgError, SourceError
-from kg.infer import DOMAIN, RANGE, RDF_TYPE, SUB_CLASS_OF, SUB_PROPERTY_OF, closure
 from kg.sources import Source, builtin_sources, expand
-from kg.turtle import decode_utf8, explain_error
+
+# Only a build needs hashlib (its OpenSSL import costs ~3 ms), kg.infer and kg.turtle: they are imported
+# there, so that a query on a store that is already built does not pay for them (see _Memo).
 
 FORMAT_VERSION = 2  # bump when the layout of a store folder changes (2: asserted = the default graph)
 INFERRED = "urn:essay-kg:inferred"  # the RDFS entailments; the asserted triples are the default graph
@@ -56,8 +55,9 @@ COMPLETE = "complete"
 PREFIXES = "prefixes.json"
 DB = "db"
 STALE_SECONDS = 3600  # a build or trash folder this old was left by a process that died
-DIGESTS = "digests.json"  # remembered sha256 of large source files (see _Digests)
-DIGEST_MEMO_BYTES = 1 << 20  # smaller files are hashed every time (~1 ms a MB)
+DIGESTS = "digests.json"  # fingerprints and large files' sha256, remembered by their stat (see _Memo)
+DIGEST_MEMO_BYTES = 1 << 20  # smaller files' digests are not remembered on their own (~1 ms a MB)
+MEMO_FINGERPRINTS = 100  # sets of sources whose fingerprint is remembered, the most recent kept
 RACY_NS = 2_000_000_000  # a file changed this recently is hashed again next time
 
 _opened: dict[Path, Compiled] = {}  # one read-only handle per store and process
@@ -69,13 +69,16 @@ def default_graph(reason: bool = True) -> list[Any]:
     return [ox.DefaultGraph(), ox.NamedNode(INFERRED)] if reason else [ox.DefaultGraph()]
 
 
-@dataclass
 class Compiled:
-    """An open compiled store, the prefixes its sources declare, and its folder."""
+    """An open compiled store, the prefixes its sources declare, and its folder.
 
-    store: ox.Store
-    prefixes: dict[str, str]
-    path: Path
+    A plain class: a dataclass costs ~1.5 ms to create at import, on every query.
+    """
+
+    def __init__(self, store: ox.Store, prefixes: dict[str, str], path: Path) -> None:
+        self.store = store
+        self.prefixes = prefixes
+        self.path = path
 
 
 def cache_dir() -> Path:
@@ -102,9 +105,9 @@ def compiled_store(extra: Sequence[Path] = (), *, ontology_dir: Path | None = No
     """The compiled store of the ontology plus ``extra`` Turtle files or folders, built if missing."""
     sources = sources_for(extra, ontology_dir)
     root = cache_dir()
-    digests = _Digests(root)
-    final = root / f"store-{_fingerprint(sources, digests)}"
-    digests.save()
+    memo = _Memo(root)
+    final = root / f"store-{memo.fingerprint(sources)}"
+    memo.save()
     if final in _opened and (final / COMPLETE).is_file():
         return _opened[final]
     if not (final / COMPLETE).is_file():
@@ -134,67 +137,121 @@ def _read(source: Source) -> bytes:
         raise SourceError(f"{source.display}: cannot read: {e.strerror or e}") from None
 
 
+def _versions() -> str:
+    return f"essay-kg store {FORMAT_VERSION} {__version__} {ox.__version__}\n"
+
+
 def _fingerprint(sources: Sequence[Source], digest_of: Callable[[Source], str]) -> str:
     """sha256 of the format and versions and of every source's resolved path and bytes, in load order."""
-    digest = hashlib.sha256(f"essay-kg store {FORMAT_VERSION} {__version__} {ox.__version__}\n".encode())
+    import hashlib
+
+    digest = hashlib.sha256(_versions().encode())
     for source in sources:
         name = str(source.path).encode("utf-8", "surrogateescape")
         digest.update(len(name).to_bytes(8, "big") + name + digest_of(source).encode())
     return digest.hexdigest()[:32]
 
 
-class _Digests:
-    """The sha256 of each source file; for a large one, remembered by its size, times and inode.
+def _sha256(data: bytes) -> str:
+    import hashlib
 
-    Hashing a 28 MB extension on every query costs ~45 ms (read and hash): a file
-    whose stat is unchanged since it was hashed has the same bytes. As git does
-    with its index, a file changed within the last seconds is not remembered, so
-    a second change within the same timestamp cannot go unseen.
+    return hashlib.sha256(data).hexdigest()
+
+
+class _Memo:
+    """Fingerprints, and the sha256 of large files, remembered by the stat of the files they were read from.
+
+    A file whose size, times and inode are unchanged since it was hashed has the
+    same bytes (git trusts its index the same way). So a query on unchanged
+    sources reads none of them: hashing a 28 MB extension costs ~45 ms, and even
+    the essay's own files cost ~5 ms (reading, hashing, importing hashlib's
+    OpenSSL). A file changed within the last seconds is not remembered, so that
+    a second change within the same timestamp cannot go unseen. Kept in
+    ``digests.json``: ``files`` (path -> stat and sha256, for files of
+    DIGEST_MEMO_BYTES or more, so that adding a file to a set does not hash the
+    large one again) and ``fingerprints`` (the stat of every source -> the
+    fingerprint).
     """
 
     def __init__(self, root: Path) -> None:
         self.path = root / DIGESTS
-        self.memo: dict[str, list[Any]] | None = None
+        self.memo: dict[str, dict[str, Any]] | None = None
         self.changed = False
 
-    def __call__(self, source: Source) -> str:
-        try:
-            st = source.path.stat()
-        except OSError as e:
-            raise SourceError(f"{source.display}: cannot read: {e.strerror or e}") from None
-        if st.st_size < DIGEST_MEMO_BYTES:
-            return hashlib.sha256(_read(source)).hexdigest()
-        memo = self._load()
-        key = str(source.path)
-        stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-        entry = memo.get(key)
-        if entry is not None and entry[:4] == stamp:
-            return str(entry[4])
-        found = hashlib.sha256(_read(source)).hexdigest()
-        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
-            memo[key] = [*stamp, found]
-            self.changed = True
+    def fingerprint(self, sources: Sequence[Source]) -> str:
+        """The fingerprint of ``sources`` (``_fingerprint``), remembered by their stat."""
+        stats = [self._stat(source) for source in sources]
+        stamps = ([str(s.path), *_stamp(st)] for s, st in zip(sources, stats, strict=True))
+        key = json.dumps([_versions(), *stamps])
+        known = self._table("fingerprints").get(key)
+        if isinstance(known, str):
+            return known
+        found = _fingerprint(sources, self.digest)
+        if not any(_racy(st) for st in stats):
+            self._remember("fingerprints", key, found)
         return found
 
-    def _load(self) -> dict[str, list[Any]]:
+    def digest(self, source: Source) -> str:
+        """The sha256 of ``source``'s bytes; a large file's is remembered by its stat."""
+        st = self._stat(source)
+        if st.st_size < DIGEST_MEMO_BYTES:
+            return _sha256(_read(source))
+        key = str(source.path)
+        stamp = _stamp(st)
+        entry = self._table("files").get(key)
+        if isinstance(entry, list) and entry[:4] == stamp:
+            return str(entry[4])
+        found = _sha256(_read(source))
+        if not _racy(st):
+            self._remember("files", key, [*stamp, found])
+        return found
+
+    @staticmethod
+    def _stat(source: Source) -> os.stat_result:
+        try:
+            return source.path.stat()
+        except OSError as e:
+            raise SourceError(f"{source.display}: cannot read: {e.strerror or e}") from None
+
+    def _table(self, name: str) -> dict[str, Any]:
         if self.memo is None:
             try:
                 loaded = json.loads(self.path.read_text(encoding="utf-8"))
-                self.memo = loaded if isinstance(loaded, dict) else {}
             except (OSError, ValueError):
-                self.memo = {}
-        return self.memo
+                loaded = None
+            self.memo = loaded if isinstance(loaded, dict) else {}
+        table = self.memo.get(name)
+        if not isinstance(table, dict):
+            table = self.memo[name] = {}
+        return table
+
+    def _remember(self, name: str, key: str, value: Any) -> None:
+        table = self._table(name)
+        table.pop(key, None)  # re-inserted last: the oldest entries are the first dropped
+        table[key] = value
+        self.changed = True
 
     def save(self) -> None:
-        """Best effort: a cache that cannot be written only costs the hashing next time."""
+        """Best effort: a memo that cannot be written only costs the hashing next time."""
         if not self.changed or self.memo is None:
             return
-        memo = {k: v for k, v in self.memo.items() if Path(k).exists()}
+        files = {k: v for k, v in self._table("files").items() if Path(k).exists()}
+        fingerprints = list(self._table("fingerprints").items())[-MEMO_FINGERPRINTS:]
+        memo = {"files": files, "fingerprints": dict(fingerprints)}
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f".{DIGESTS}.{uuid.uuid4().hex}")
             tmp.write_text(json.dumps(memo), encoding="utf-8")
             os.replace(tmp, self.path)
+
+
+def _stamp(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _racy(st: os.stat_result) -> bool:
+    """Changed so recently that another change could still come within the same timestamp."""
+    return time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) <= RACY_NS
 
 
 def _build_in_place(sources: Sequence[Source], root: Path, expected: Path) -> Path:
@@ -265,12 +322,14 @@ def _rename_into_place(tmp: Path, final: Path) -> None:
 
 def build(sources: Sequence[Source], folder: Path) -> str:
     """Build a complete store folder at ``folder`` (which must exist, empty) and return its fingerprint."""
+    from kg.turtle import decode_utf8
+
     loaded: list[bytes] = []
 
     def digest_of(source: Source) -> str:
         data = _read(source)
         loaded.append(data)
-        return hashlib.sha256(data).hexdigest()
+        return _sha256(data)
 
     fingerprint = _fingerprint(sources, digest_of)  # of the bytes this build reads
     texts = [decode_utf8(data, source.display) for source, data in zip(sources, loaded, strict=True)]
@@ -310,6 +369,9 @@ def _scan(sources: Sequence[Source], texts: Sequence[str]) -> tuple[set[Any], di
     with a domain, a range or a superproperty, and the superproperties
     (entailed triples are checked against what is asserted with them).
     """
+    from kg.infer import DOMAIN, RANGE, RDF_TYPE, SUB_CLASS_OF, SUB_PROPERTY_OF
+    from kg.turtle import explain_error
+
     schema = {ox.NamedNode(p) for p in (RDF_TYPE, SUB_CLASS_OF, SUB_PROPERTY_OF, DOMAIN, RANGE)}
     property_axioms = {ox.NamedNode(p) for p in (SUB_PROPERTY_OF, DOMAIN, RANGE)}
     sub_property_of = ox.NamedNode(SUB_PROPERTY_OF)
@@ -347,6 +409,7 @@ def _entailments(kept: Sequence[Triple]) -> list[Triple]:
     while they streamed to disk: reading them back from the store costs ~25 µs
     a triple, ten times parsing them.
     """
+    from kg.infer import DOMAIN, RANGE, SUB_CLASS_OF, SUB_PROPERTY_OF, closure
 
     pairs: dict[Any, list[tuple[Any, Any]]] = {
         ox.NamedNode(p): [] for p in (SUB_CLASS_OF, SUB_PROPERTY_OF, DOMAIN, RANGE)

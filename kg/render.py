@@ -3,8 +3,6 @@ table, csv, tsv, json or md (rows) and ttl, nt or jsonld (graphs)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -169,6 +167,9 @@ def term_json(term: Any) -> dict[str, str]:
 
 def results_csv(result: Result) -> str:
     """SPARQL 1.1 CSV (https://www.w3.org/TR/sparql11-results-csv-tsv/): plain values, CRLF lines."""
+    import csv  # here, not at the top: the table a query prints by default does not need it
+    import io
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(result.variables)
@@ -196,11 +197,12 @@ def results_tsv(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Patterns as text, compiled (and cached) by re on first use: only the tsv format needs them.
 _BARE = {
-    XSD + "integer": re.compile(r"[+-]?\d+"),
-    XSD + "decimal": re.compile(r"[+-]?\d*\.\d+"),
-    XSD + "double": re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+"),
-    XSD + "boolean": re.compile(r"true|false"),
+    XSD + "integer": r"[+-]?\d+",
+    XSD + "decimal": r"[+-]?\d*\.\d+",
+    XSD + "double": r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+",
+    XSD + "boolean": r"true|false",
 }
 
 
@@ -209,7 +211,7 @@ def _tsv_value(term: Any) -> str:
         return ""
     if _kind(term) == "literal" and not term.language:
         pattern = _BARE.get(term.datatype.value)
-        if pattern is not None and pattern.fullmatch(term.value):
+        if pattern is not None and re.fullmatch(pattern, term.value):
             return term.value
     return str(term)
 

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kg import paths
 from kg.errors import ParseError, SourceError
-from kg.turtle import ParsedTurtle, decode_utf8, parse_turtle
 
 if TYPE_CHECKING:
     from rdflib import Graph
+
+    from kg.turtle import ParsedTurtle
 
 EKG = "https://w3id.org/essay-kg/ns#"
 LOCAL_PATH = EKG + "localPath"
@@ -34,24 +34,27 @@ DATA_ENV = "KG_DATA"
 TURTLE_SUFFIXES = {".ttl", ".nt", ".turtle"}
 
 
-@dataclass(frozen=True)
-class Source:
+# No dataclasses in this module: every query finds its sources here (kg.compile), and a dataclass costs
+# ~1.5 ms to create at import.
+
+
+class Source(NamedTuple):
     """One Turtle file: where it is, and how error messages name it."""
 
     path: Path
     display: str
 
 
-@dataclass
 class Loaded:
     """Everything ``load`` read."""
 
-    graph: Graph  # merged asserted triples of the ontology and the user's files
-    shapes: Graph  # the SHACL shapes
-    texts: dict[str, str]  # source IRI -> its text
-    files: list[Path] = field(default_factory=list)  # Turtle files in ``graph``, in load order
-    shapes_files: list[Path] = field(default_factory=list)
-    text_files: dict[str, Path] = field(default_factory=dict)
+    def __init__(self, graph: Graph, shapes: Graph, texts: dict[str, str]) -> None:
+        self.graph = graph  # merged asserted triples of the ontology and the user's files
+        self.shapes = shapes  # the SHACL shapes
+        self.texts = texts  # source IRI -> its text
+        self.files: list[Path] = []  # Turtle files in ``graph``, in load order
+        self.shapes_files: list[Path] = []
+        self.text_files: dict[str, Path] = {}
 
 
 def load(extra: Sequence[Path | str] = (), *, ontology_dir: Path | None = None) -> Loaded:
@@ -133,6 +136,8 @@ def display_path(path: Path) -> str:
 
 
 def _parse(source: Source, known_prefixes: dict[str, str]) -> ParsedTurtle:
+    from kg.turtle import parse_turtle
+
     try:
         data = source.path.read_bytes()
     except OSError as e:
@@ -157,6 +162,8 @@ def _add(graph: Graph, parsed: ParsedTurtle) -> None:
 
 def _read_texts(source: Source, parsed: ParsedTurtle, loaded: Loaded) -> None:
     """Read every source text the file points at with ``ekg:localPath``."""
+    from kg.turtle import decode_utf8
+
     for subject, predicate, value in parsed.triples:
         if str(predicate) != LOCAL_PATH:
             continue

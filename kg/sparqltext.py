@@ -12,7 +12,8 @@ group, where the whole pattern sees them. Values are inserted only as RDF terms
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
+from functools import lru_cache
 from typing import NamedTuple
 
 from kg.errors import KgError
@@ -52,12 +53,18 @@ class Token(NamedTuple):
     end: int
 
 
-def tokens(sparql: str) -> Iterator[Token]:
-    """The tokens of ``sparql``, comments and white space left out. Never fails: garbage is punctuation."""
-    for m in _TOKEN.finditer(sparql):
-        kind = m.lastgroup or "punct"
-        if kind not in _SKIP:
-            yield Token(kind, m.group(), m.start(), m.end())
+@lru_cache(maxsize=16)
+def tokens(sparql: str) -> tuple[Token, ...]:
+    """The tokens of ``sparql``, comments and white space left out. Never fails: garbage is punctuation.
+
+    Remembered for the last few texts: a query file is read by kg.catalog (its form, parameters and
+    prefixes), then checked again by the engine that runs it, and lexing it once is enough.
+    """
+    return tuple(
+        Token(m.lastgroup or "punct", m.group(), m.start(), m.end())
+        for m in _TOKEN.finditer(sparql)
+        if (m.lastgroup or "punct") not in _SKIP
+    )
 
 
 def _keyword(token: Token) -> str | None:
@@ -66,7 +73,7 @@ def _keyword(token: Token) -> str | None:
 
 def query_form(sparql: str) -> str:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``; KgError for SPARQL Update or no query at all."""
-    toks = list(tokens(sparql))
+    toks = tokens(sparql)
     for tok in toks:
         if _keyword(tok) in UPDATE_KEYWORDS:
             raise KgError(
@@ -86,7 +93,7 @@ def query_form(sparql: str) -> str:
     )
 
 
-def _skip_prologue(toks: list[Token]) -> int:
+def _skip_prologue(toks: tuple[Token, ...]) -> int:
     """The index of the first token after the BASE and PREFIX declarations."""
     i = 0
     while i < len(toks):
@@ -118,13 +125,28 @@ def parameter_variables(sparql: str) -> list[str]:
     return list(found)
 
 
+def declared_prefixes(sparql: str) -> dict[str, str]:
+    """The query's own PREFIX declarations: name (``""`` for ``:``) -> namespace IRI; a later one wins."""
+    toks = tokens(sparql)
+    found: dict[str, str] = {}
+    for keyword, name, iri in zip(toks, toks[1:], toks[2:], strict=False):
+        if (
+            _keyword(keyword) == "PREFIX"
+            and name.kind == "pname"
+            and name.text.endswith(":")
+            and iri.kind == "iri"
+        ):
+            found[name.text[:-1]] = iri.text[1:-1]
+    return found
+
+
 def with_prefixes(sparql: str, prefixes: Mapping[str, str]) -> str:
     """``sparql`` with PREFIX declarations for the prefixed names it uses without declaring.
 
     For servers that do not know the graph's prefixes. Only ``prefixes`` are
     added; the declarations go on the first line, so line numbers stay.
     """
-    toks = list(tokens(sparql))
+    toks = tokens(sparql)
     declared = {toks[i + 1].text[:-1] for i, t in enumerate(toks[:-1]) if _keyword(t) == "PREFIX"}
     used = {t.text.split(":", 1)[0] for t in toks if t.kind == "pname"}
     missing = sorted((used - declared) & set(prefixes))
@@ -145,7 +167,7 @@ def bind_values(sparql: str, bindings: Mapping[str, str]) -> str:
     if not bindings:
         return sparql
     block = _values_block(bindings)
-    toks = list(tokens(sparql))
+    toks = tokens(sparql)
     form_at = _form_index(sparql, toks)
     form = toks[form_at].text.upper()
     i = form_at + 1
@@ -184,12 +206,12 @@ def _values_block(bindings: Mapping[str, str]) -> str:
     return f"VALUES ({' '.join(names)}) {{ ({' '.join(values)}) }} "
 
 
-def _form_index(sparql: str, toks: list[Token]) -> int:
+def _form_index(sparql: str, toks: tuple[Token, ...]) -> int:
     query_form(sparql)  # refuses updates and garbage with the same messages
     return _skip_prologue(toks)
 
 
-def _next_group(toks: list[Token], start: int) -> int | None:
+def _next_group(toks: tuple[Token, ...], start: int) -> int | None:
     """The index of the next ``{`` outside parentheses (a projection may hold ``EXISTS { }``)."""
     depth = 0
     for i in range(start, len(toks)):
@@ -203,7 +225,7 @@ def _next_group(toks: list[Token], start: int) -> int | None:
     return None
 
 
-def _matching(toks: list[Token], open_at: int) -> int:
+def _matching(toks: tuple[Token, ...], open_at: int) -> int:
     depth = 0
     for i in range(open_at, len(toks)):
         if toks[i].kind != "punct":
@@ -217,7 +239,7 @@ def _matching(toks: list[Token], open_at: int) -> int:
     raise KgError("a { is never closed: add the missing }")
 
 
-def _describe_where(sparql: str, toks: list[Token], start: int, block: str) -> str:
+def _describe_where(sparql: str, toks: tuple[Token, ...], start: int, block: str) -> str:
     """``DESCRIBE ?x`` with no WHERE: add ``WHERE { VALUES ... }`` before any solution modifier."""
     at = len(sparql)
     for tok in toks[start:]:

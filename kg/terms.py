@@ -19,30 +19,32 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
+# Patterns as text, compiled (and cached) by re on first use: a module-level compile of each one costs
+# every `kg query` its time at import (~0.2 ms a pattern), used or not.
 # Characters N-Triples and SPARQL both forbid inside <...> (besides controls and space).
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-_LANG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*(?:--(?:ltr|rtl))?")
+_IRI_FORBIDDEN = r'[\x00-\x20<>"{}|^`\\]'
+_SCHEME = r"[A-Za-z][A-Za-z0-9+.\-]*:"
+_LANG = r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*(?:--(?:ltr|rtl))?"
 _ECHAR = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 # A backslash before "u" or "U" is written as \\ then \U00000075 (or \U00000055): SPARQL decodes \uXXXX
 # before it parses (its spec, 19.2), and some engines (rdflib) do so without minding a \\ before it, which
 # would turn a value's \\u0022 into a quote. Both readings of this spelling give back the value. The
 # 8-digit form, because rdflib also reads \u with 8 hex digits when 8 follow.
-_NEEDS_ESCAPE = re.compile(r'\\[uU]|["\\\x00-\x1f\x7f]')
+_NEEDS_ESCAPE = r'\\[uU]|["\\\x00-\x1f\x7f]'
 # PN_LOCAL, simplified to what compact() needs to write: no escapes, no leading '-' or '.', no trailing '.'.
-_LOCAL = re.compile(r"(?:[^\W][\w\-.]*[\w\-]|[^\W])?", re.UNICODE)
-_PREFIX = re.compile(r"(?:[^\W\d_][\w\-.]*[\w\-]|[^\W\d_])?", re.UNICODE)
-_CURIE = re.compile(r"(?P<prefix>[^\W\d_][\w\-.]*)?:(?P<local>\S*)", re.UNICODE)
+_LOCAL = r"(?:[^\W][\w\-.]*[\w\-]|[^\W])?"
+_PREFIX = r"(?:[^\W\d_][\w\-.]*[\w\-]|[^\W\d_])?"
+_CURIE = r"(?P<prefix>[^\W\d_][\w\-.]*)?:(?P<local>\S*)"
 
 
 def nt_iri(iri: str) -> str:
     """``<iri>``; KgError if ``iri`` is not an absolute IRI that could be written that way."""
-    bad = _IRI_FORBIDDEN.search(iri)
+    bad = re.search(_IRI_FORBIDDEN, iri)
     if bad:
         char = bad.group()
         shown = repr(char) if char.isprintable() and char != " " else f"U+{ord(char):04X}"
         raise KgError(f"not an IRI: {iri!r} holds {shown}, which an IRI cannot hold: percent-encode it")
-    if not _SCHEME.match(iri):
+    if not re.match(_SCHEME, iri):
         raise KgError(
             f"not an absolute IRI: {iri!r}: give a full IRI such as <https://example.org/x>, "
             "or a prefixed name such as ekg:TheAwakening"
@@ -62,7 +64,7 @@ def nt_literal(value: str, datatype: str | None = None, lang: str | None = None)
         raise KgError(f"a literal has a language tag or a datatype, not both (got @{lang} and <{datatype}>)")
     text = f'"{_escape(value)}"'
     if lang is not None:
-        if not _LANG.fullmatch(lang):
+        if not re.fullmatch(_LANG, lang):
             raise KgError(f"not a language tag: {lang!r}: use a BCP 47 tag such as en or en-GB")
         return f"{text}@{lang}"
     if datatype is None or datatype == XSD_STRING:
@@ -71,9 +73,9 @@ def nt_literal(value: str, datatype: str | None = None, lang: str | None = None)
 
 
 def _escape(value: str) -> str:
-    if not _NEEDS_ESCAPE.search(value):
+    if not re.search(_NEEDS_ESCAPE, value):
         return value
-    return _NEEDS_ESCAPE.sub(_escape_one, value)
+    return re.sub(_NEEDS_ESCAPE, _escape_one, value)
 
 
 def _escape_one(match: re.Match[str]) -> str:
@@ -119,7 +121,7 @@ def parse_term(text: str) -> Any:
 
 def expand_curie(text: str, prefixes: Mapping[str, str]) -> str | None:
     """``"ekg:Foo"`` -> the full IRI when ``ekg`` is in ``prefixes``; None when ``text`` is no such name."""
-    m = _CURIE.fullmatch(text)
+    m = re.fullmatch(_CURIE, text)
     if not m or m["local"].startswith("//"):  # "http://..." is an IRI, not the prefix "http"
         return None
     namespace = prefixes.get(m["prefix"] or "")
@@ -132,9 +134,9 @@ def compact(iri: str, prefixes: Mapping[str, str]) -> str:
     """A full IRI as ``prefix:local`` with the longest matching namespace, else ``<iri>``."""
     best: tuple[int, str] | None = None
     for prefix, namespace in prefixes.items():
-        if not namespace or not iri.startswith(namespace) or not _PREFIX.fullmatch(prefix):
+        if not namespace or not iri.startswith(namespace) or not re.fullmatch(_PREFIX, prefix):
             continue
         local = iri[len(namespace) :]
-        if _LOCAL.fullmatch(local) and (best is None or len(namespace) > best[0]):
+        if re.fullmatch(_LOCAL, local) and (best is None or len(namespace) > best[0]):
             best = (len(namespace), f"{prefix}:{local}")
     return best[1] if best else f"<{iri}>"

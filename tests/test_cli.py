@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from rdflib import Graph
 
@@ -118,7 +119,22 @@ def test_version(run) -> None:
         assert result.stdout == f"kg {__version__}\n"
 
 
-@pytest.mark.parametrize("command", [[], *([name] for name in sorted(cli.commands))])
+def command_names() -> list[str]:
+    """Every command, those imported on first use (kg.cli.LAZY_COMMANDS) included."""
+    return cli.list_commands(click.Context(cli))
+
+
+def test_lazy_commands_are_found_and_listed() -> None:
+    from kg.cli import LAZY_COMMANDS
+
+    assert set(LAZY_COMMANDS) <= set(command_names())
+    for name in LAZY_COMMANDS:
+        command = cli.get_command(click.Context(cli), name)
+        assert command is not None
+        assert command.name == name
+
+
+@pytest.mark.parametrize("command", [[], *([name] for name in command_names())])
 def test_every_command_has_help_with_an_example(run, command: list[str]) -> None:
     for flag in ("--help", "-h"):
         result = run(*command, flag)

@@ -308,7 +308,8 @@ def test_a_large_files_digest_is_remembered_by_its_stat(
     ext = big_extension(tmp_path / "big.ttl", "a")
     first = compiled_store([ext], ontology_dir=MINI)
     memo = json.loads((cache / kgc.DIGESTS).read_text())
-    assert list(memo) == [str(ext.resolve())]  # the small ontology files are hashed every time
+    assert list(memo["files"]) == [str(ext.resolve())]  # the small ontology files have no entry of their own
+    assert list(memo["fingerprints"].values()) == [first.path.name.removeprefix("store-")]
 
     real_read = kgc._read
     monkeypatch.setattr(
@@ -322,6 +323,33 @@ def test_a_large_files_digest_is_remembered_by_its_stat(
     second = compiled_store([ext], ontology_dir=MINI)
     assert second.path != first.path
     assert bool(second.store.query(f'ASK {{ <{EKG}A> ?p "b" }}'))
+
+
+def test_unchanged_sources_are_not_read_again(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fingerprint of a set of files is remembered by their stat: a query on them reads none."""
+    monkeypatch.setattr(kgc, "RACY_NS", 0)  # no need to wait for the files to age
+    ext = tmp_path / "ext.ttl"
+    ext.write_text(HEAD + 'ekg:A rdfs:label "a" .\n')
+    first = compiled_store([ext], ontology_dir=MINI)
+    kgc._opened.clear()
+    real_read = kgc._read
+    monkeypatch.setattr(kgc, "_read", lambda s: pytest.fail(f"read {s.path}"))
+    assert compiled_store([ext], ontology_dir=MINI).path == first.path
+    monkeypatch.setattr(kgc, "_read", real_read)
+
+    ext.write_text(HEAD + 'ekg:A rdfs:label "b" .\n')  # same size, other bytes: the stat differs
+    second = compiled_store([ext], ontology_dir=MINI)
+    assert second.path != first.path
+    assert bool(second.store.query(f'ASK {{ <{EKG}A> ?p "b" }}'))
+
+
+def test_a_memo_in_an_older_format_is_ignored(cache: Path) -> None:
+    cache.mkdir()
+    (cache / kgc.DIGESTS).write_text(json.dumps({"/some/file.ttl": [1, 2, 3, 4, "ab"]}))
+    built = compiled_store(ontology_dir=MINI)
+    assert (built.path / COMPLETE).is_file()
 
 
 def test_a_file_changed_just_now_is_not_remembered(cache: Path, tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ def test_wheel_ships_the_ontology_and_runs_outside_the_checkout(tmp_path: Path) 
     assert "kg/cli.py" in names
     assert not any(n.startswith(("tests/", "ontology/")) for n in names)
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-    assert "kg = kg.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "kg = kg.__main__:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
     # Install the wheel alone into a folder that goes first on the path; dependencies
     # come from the current environment. Run from outside the checkout.
