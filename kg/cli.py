@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kg import __version__
-from kg.cli_options import EngineChoice, engine_options, output_options, timeout_option
+from kg.cli_options import EngineChoice, engine_options, format_choice, output_options, timeout_option
 from kg.errors import KgError
 
 if TYPE_CHECKING:
@@ -131,14 +131,7 @@ def _load(options: Options, paths: tuple[Path, ...]) -> Loaded:
 
 @cli.command()
 @_paths_argument
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
+@format_choice("text", "json", help_text="Report format.")
 @click.pass_obj
 def validate(options: Options, paths: tuple[Path, ...], fmt: str) -> None:
     """Check the graph against the SHACL shapes, and every quote against the essay.
@@ -168,14 +161,7 @@ def validate(options: Options, paths: tuple[Path, ...], fmt: str) -> None:
 
 @cli.command()
 @_paths_argument
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_choice("table", "json")
 @click.pass_obj
 def stats(options: Options, paths: tuple[Path, ...], fmt: str) -> None:
     """Count triples, individuals and instances per class, and the evidence coverage.
@@ -199,13 +185,13 @@ def stats(options: Options, paths: tuple[Path, ...], fmt: str) -> None:
 
 @cli.command()
 @_paths_argument
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["ttl", "nt", "jsonld", "graphml", "gexf"]),
-    default="ttl",
-    show_default=True,
-    help="Turtle, N-Triples or JSON-LD; GraphML or GEXF (a property graph for Gephi, Cytoscape, yEd).",
+@format_choice(
+    "ttl",
+    "nt",
+    "jsonld",
+    "graphml",
+    "gexf",
+    help_text="Turtle, N-Triples or JSON-LD; GraphML or GEXF (a property graph for Gephi, Cytoscape, yEd).",
 )
 @click.option(
     "-o",
@@ -266,14 +252,7 @@ def _check_format_early(form: str, fmt: str | None) -> None:
 
 @cli.command("list")
 @click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only queries with this tag (repeatable).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="A table, or a JSON list of {name, summary, parameters}.",
-)
+@format_choice("table", "json", help_text="A table, or a JSON list of {name, summary, parameters}.")
 def list_queries(tags: tuple[str, ...], fmt: str) -> None:
     """List the named queries: name, parameters ([optional]) and summary.
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from kg.cli_options import EngineChoice, engine_options
+from kg.cli_options import EngineChoice, engine_options, format_choice
 from kg.errors import KgError
 
 PROMPT = "ask> "
@@ -19,14 +19,7 @@ QUIT = {":q", ":quit", "quit", "exit"}
 @click.command()
 @click.argument("question", required=False)
 @click.option("--explain", is_flag=True, help="Show how it was found: words, entities, template, SPARQL.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_choice("text", "json")
 @engine_options
 @click.pass_obj
 def ask(options: Any, question: str | None, explain: bool, fmt: str, engine: EngineChoice) -> None:

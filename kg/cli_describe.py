@@ -6,19 +6,12 @@ from typing import Any
 
 import click
 
-from kg.cli_options import EngineChoice, engine_options
+from kg.cli_options import EngineChoice, engine_options, format_choice
 
 
 @click.command()
 @click.argument("entity")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_choice("text", "json")
 @engine_options
 @click.pass_obj
 def describe(options: Any, entity: str, fmt: str, engine: EngineChoice) -> None:

@@ -113,3 +113,15 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
         help=f"{FORMAT_NAMES}. Default: table for SELECT and ASK, ttl for CONSTRUCT and DESCRIBE. "
         "json is SPARQL Results JSON; csv and tsv are the SPARQL CSV/TSV formats.",
     )(command)
+
+
+def format_choice(*choices: str, help_text: str = "Output format.") -> Any:
+    """``--format`` for a command with a fixed set of formats, the first one the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help_text,
+    )
