@@ -139,6 +139,11 @@ def find_query(name_or_path: str, dirs: Sequence[Path] | None = None) -> QueryFi
     )
 
 
+def query_paths(dirs: Sequence[Path] | None = None) -> dict[str, Path]:
+    """The query files in ``dirs`` (default: the built-in ones) by name, without reading them."""
+    return _query_paths(dirs)
+
+
 def _query_paths(dirs: Sequence[Path] | None) -> dict[str, Path]:
     if dirs is None:
         from kg.paths import queries_dir

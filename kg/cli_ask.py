@@ -39,11 +39,10 @@ def ask(options: Any, question: str | None, explain: bool, fmt: str, engine: Eng
       kg ask "Who published the report?" --explain
       kg ask
     """
-    from kg.ask import load_knowledge
-    from kg.catalog import catalog
+    from kg.ask import knowledge_for
 
     opened = engine.open(options.data)
-    knowledge = load_knowledge(opened, catalog())
+    knowledge = knowledge_for(opened)
     if question is not None:
         answered = _answer(question, opened, knowledge, explain, fmt)
         sys.exit(0 if answered else 1)

@@ -144,3 +144,31 @@ def test_interactive_prompt_answers_until_q(run: Callable[..., Result]) -> None:
     assert result.exit_code == 0, result.output
     assert "ask> Answer: Ascension of the Corporate Social Strategist" in result.output
     assert "not asked" not in result.output
+
+
+def test_knowledge_is_remembered_beside_the_store_until_a_query_file_changes(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from kg import ask as ask_module
+    from kg.compile import cache_dir
+    from kg.engines import open_engine
+    from kg.paths import queries_dir
+
+    queries = tmp_path / "queries"
+    shutil.copytree(queries_dir(), queries)
+    monkeypatch.setattr("kg.paths.queries_dir", lambda: queries)
+    engine = open_engine()
+    first = ask_module.knowledge_for(engine)
+    cached = sorted(cache_dir().glob("ask-*.pickle"))
+    assert cached
+
+    calls: list[int] = []
+    monkeypatch.setattr(ask_module, "load_knowledge", lambda *a: calls.append(1) or first)
+    ask_module.knowledge_for(engine)
+    assert calls == []  # read from the cache
+
+    (queries / "stages.rq").write_text((queries / "stages.rq").read_text() + "\n# changed\n")
+    ask_module.knowledge_for(engine)
+    assert calls == [1]  # a changed query file: read afresh
