@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -42,14 +41,6 @@ sys.path.insert(0, str(REPO))
 
 SIZES = (100, 1_000, 5_000)
 TARGET_SECONDS = 10.0
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 CLASSES = ["Claim", "Finding", "Prediction", "Role", "Challenge", "Comment", "Statistic", "Publication"]
 LINKS = ["about", "statedBy", "source", "makesPoint"]
 
@@ -137,7 +128,9 @@ def load_in_browser(context: Any, path: Path) -> tuple[float, bool]:
 def measure(sizes: Sequence[int], runs: int, folder: Path) -> list[Row]:
     from playwright.sync_api import sync_playwright
 
-    executable = shutil.which("chromium")
+    from tests.chromium import chromium_path, launch
+
+    executable = chromium_path()
     if executable is None:
         sys.exit("no chromium on PATH: apt-get install chromium")
     rows: list[Row] = []
@@ -145,13 +138,7 @@ def measure(sizes: Sequence[int], runs: int, folder: Path) -> list[Row]:
     cases: list[tuple[str, Any]] = [("essay overview", None)]
     cases += [(f"synthetic {n:,}", synthetic_graph(n)) for n in sizes]
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(folder / "profile"),
-            executable_path=executable,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 860},
-        )
+        context = launch(playwright, folder / "profile", executable)
         for name, graph in cases:
             view, html, python_s = build_page(graph)
             path = folder / f"{name.replace(' ', '-').replace(',', '')}.html"
@@ -182,7 +169,9 @@ def measure(sizes: Sequence[int], runs: int, folder: Path) -> list[Row]:
 
 
 def markdown(rows: list[Row], runs: int) -> str:
-    executable = shutil.which("chromium")
+    from tests.chromium import chromium_path
+
+    executable = chromium_path()
     chromium = (
         subprocess.run([executable, "--version"], capture_output=True, text=True).stdout.strip()
         if executable

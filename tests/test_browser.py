@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,19 +20,11 @@ import pytest
 
 from kg.build import build
 from kg.viz import Page, load_model, make_page
+from tests.chromium import chromium_path, launch
 from tests.conftest import DATA
 
 EKG = "https://w3id.org/essay-kg/ns#"
 HOSTILE = DATA / "viz" / "hostile.ttl"
-# As root Chromium needs --no-sandbox; the rest keep it from reaching the network at start.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
 # Records Content-Security-Policy violations: an injected script or handler would cause one.
 WATCH = """
@@ -56,17 +47,11 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("playwright is not installed: pip install -e '.[test]'")
-    executable = shutil.which("chromium")
+    executable = chromium_path()
     if executable is None:
         _unavailable("no chromium on PATH: apt-get install chromium")
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),  # a fresh user data dir
-            executable_path=executable,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 860},
-        )
+        context = launch(playwright, tmp_path_factory.mktemp("chromium-profile"), executable)
         yield context
         context.close()
 
