@@ -88,12 +88,6 @@ _DESCRIBE_QUERY = f"""SELECT ?label ?definition WHERE {{
   ?_entity_iri <{RDFS}label> ?label .
   OPTIONAL {{ ?_entity_iri <{SKOS}definition> ?definition }}
 }}"""
-_EVIDENCE_QUERY = f"""SELECT ?quote ?start ?end WHERE {{
-  ?_entity_iri <{EKG}evidence> ?ev .
-  ?ev <http://www.w3.org/ns/oa#hasSelector> ?qs , ?ps .
-  ?qs <http://www.w3.org/ns/oa#exact> ?quote .
-  ?ps <http://www.w3.org/ns/oa#start> ?start ; <http://www.w3.org/ns/oa#end> ?end .
-}} ORDER BY ?start"""
 
 
 class QuestionError(KgError):
@@ -738,10 +732,12 @@ def _types_of(engine: Any, iris: Sequence[str]) -> dict[str, set[str]]:
 
 
 def _evidence(engine: Any, iri: str) -> list[dict[str, Any]]:
-    rows = engine.run(_EVIDENCE_QUERY, {"_entity_iri": nt_iri(iri)}).rows
-    return [
-        {"quote": r["quote"].value, "start": int(r["start"].value), "end": int(r["end"].value)} for r in rows
-    ]
+    """The entity's quotes with their offsets, in the essay's order: the evidence-for query file."""
+    from kg.catalog import find_query
+
+    query = find_query("evidence-for")
+    result = engine.run(query.sparql, {"_entity_iri": nt_iri(iri)})
+    return _read_rows(result.variables, result.rows, engine.prefixes)[1]
 
 
 def _read_rows(
