@@ -43,6 +43,8 @@ REPO = Path(__file__).resolve().parents[1]
 QUERY = "stages"
 SCAN_QUERY = "classes"
 ENTITY = "The Awakening"
+QUESTION = "What comes after the Awakening?"
+ASK = f'kg ask "{QUESTION}"'
 RDFLIB_SCRIPT_NAME = "rdflib script: parse + query"
 SIZES = (10_000, 100_000, 1_000_000)
 
@@ -162,12 +164,14 @@ def bench_essay(runs: int, cache: Path) -> dict[str, Series]:
     """Cold ``kg query stages`` vs ``import rdflib`` vs a plain rdflib script, interleaved."""
     env = bench_env(cache)
     measure(kg_command("query", QUERY), env)  # compile the store once: the runs below find it warm
+    measure(kg_command("ask", QUESTION), env)  # ... and kg ask's question-matching index
     query_file = REPO / "queries" / f"{QUERY}.rq"
     commands = {
         "python -c pass": [sys.executable, "-c", "pass"],
         f"kg query {QUERY}": kg_command("query", QUERY),
         'python -c "import rdflib"': [sys.executable, "-c", "import rdflib"],
         f'kg describe "{ENTITY}"': kg_command("describe", ENTITY),
+        ASK: kg_command("ask", QUESTION),
         RDFLIB_SCRIPT_NAME: [
             sys.executable,
             "-c",
@@ -258,7 +262,8 @@ def render(essay: dict[str, Series], sizes: Sequence[SizeResult], runs: int, loa
         "Wall: elapsed time, what a user waits; CPU: user + system time of the process, which other "
         "load on the machine disturbs less. Peak memory: the process's maximum resident set size.",
         "",
-        f"## Cold `kg query {QUERY}` on the essay graph (median of {runs} runs, fresh process each)",
+        f"## Cold `kg query {QUERY}` and `kg ask` on the essay graph "
+        f"(median of {runs} runs, fresh process each)",
         "",
         "The compiled store is warm (built by an earlier run); each command starts a new Python.",
         "",
@@ -268,12 +273,16 @@ def render(essay: dict[str, Series], sizes: Sequence[SizeResult], runs: int, loa
     lines += [f"| `{s.name}` | {ms(s.median)} | {ms(s.cpu)} | {s.peak_mib:.0f} MiB |" for s in essay.values()]
     ratio, ratio_cpu = kg_query.median / rdflib_import.median, kg_query.cpu / rdflib_import.cpu
     speedup, speedup_cpu = rdflib_script.median / kg_query.median, rdflib_script.cpu / kg_query.cpu
+    ask = essay[ASK]
+    ask_ratio, ask_ratio_cpu = ask.median / rdflib_import.median, ask.cpu / rdflib_import.cpu
     lines += [
         "",
         f"- `kg query {QUERY}` / `import rdflib`: **{ratio:.2f}** wall, {ratio_cpu:.2f} CPU "
         f"(target <= 0.6: {'met' if ratio <= 0.6 else 'missed'})",
         f"- the rdflib script / `kg query {QUERY}`: **{speedup:.1f}x** wall, {speedup_cpu:.1f}x CPU "
         f"(target >= 5x: {'met' if speedup >= 5 else 'missed'})",
+        f"- `{ASK}` / `import rdflib`: **{ask_ratio:.2f}** wall, {ask_ratio_cpu:.2f} CPU "
+        f"(target <= 0.6: {'met' if ask_ratio <= 0.6 else 'missed'})",
     ]
     if sizes:
         names = list(sizes[0].cold)

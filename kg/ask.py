@@ -25,13 +25,15 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kg.errors import KgError
 from kg.terms import compact, nt_iri
-from kg.wording import canonical, content_words, question_word
+from kg.wording import asked_class_word, canonical, content_words, ordinal, question_word
 
 MAX_QUESTION = 1000  # characters; a longer text is not a question
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -40,9 +42,11 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 EKG = "https://w3id.org/essay-kg/ns#"
 OWL = "http://www.w3.org/2002/07/owl#"
 OA = "http://www.w3.org/ns/oa#"
+DCTERMS = "http://purl.org/dc/terms/"
 AGENT = "http://xmlns.com/foaf/0.1/Agent"
 PLACE = "https://schema.org/Place"
 STATISTIC = EKG + "Statistic"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 # Types too broad to say what a parameter wants.
 GENERIC_TYPES = frozenset(
     {
@@ -79,6 +83,13 @@ _CONTEXT_QUERY = f"""SELECT ?e ?text WHERE {{
   ?e ?p ?other .
   ?other ?name ?text .
 }}"""
+# What the post's author says is "the author's": a claim of theirs is asked about with that word.
+_AUTHOR_QUERY = f"""SELECT ?e ?text WHERE {{
+  VALUES ?name {{ <{RDFS}label> <{SKOS}altLabel> }}
+  ?post <{DCTERMS}creator> ?author ; a <{EKG}BlogPost> .
+  ?e <{EKG}statedBy> ?author .
+  <{DCTERMS}creator> ?name ?text .
+}}"""
 # A claim is asked about in the essay's words as much as in its label's.
 _CLAIM_QUOTES_QUERY = f"""SELECT ?e ?quote WHERE {{
   ?e a <{EKG}Claim> ; <{EKG}evidence>/<{OA}hasSelector>/<{OA}exact> ?quote .
@@ -88,6 +99,9 @@ _DESCRIBE_QUERY = f"""SELECT ?label ?definition WHERE {{
   ?_entity_iri <{RDFS}label> ?label .
   OPTIONAL {{ ?_entity_iri <{SKOS}definition> ?definition }}
 }}"""
+
+
+_SLOT = re.compile(r"\{([^{}]*)\}")
 
 
 class QuestionError(KgError):
@@ -128,6 +142,12 @@ class Knowledge:
     vocabulary: set[str]
     structural: set[str] = field(default_factory=set)  # words of property and class names
     implied: dict[str, set[str]] = field(default_factory=dict)  # pattern -> words of the entities it names
+    phrasing: set[str] = field(default_factory=set)  # the words of every template
+
+    @property
+    def class_words(self) -> frozenset[str]:
+        """The classes named in one word ("stage"), as in "stage two"."""
+        return frozenset(next(iter(ws)) for ws in self.type_words.values() if len(ws) == 1)
 
 
 def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
@@ -143,6 +163,9 @@ def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
             entity.names.append(name)
             entity.words.update(name)
     for row in engine.run(_CONTEXT_QUERY).rows:
+        if row["e"].value in named:
+            named[row["e"].value].words.update(content_words(row["text"].value))
+    for row in engine.run(_AUTHOR_QUERY).rows:
         if row["e"].value in named:
             named[row["e"].value].words.update(content_words(row["text"].value))
     for row in engine.run(_CLAIM_QUOTES_QUERY).rows:
@@ -173,17 +196,19 @@ def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
         if iri in type_words or iri in properties
         for w in content_words(e.label)
     }
-    return Knowledge(entities, properties, type_words, templates, vocabulary, structural)
+    phrasing = {w for t in templates for w in t.words}
+    return Knowledge(entities, properties, type_words, templates, vocabulary, structural, phrasing=phrasing)
 
 
-KNOWLEDGE_FORMAT = 1  # bump when Knowledge or what load_knowledge reads changes
+KNOWLEDGE_FORMAT = 3  # bump when Knowledge, what load_knowledge reads, or kg.wording changes
 
 
-def knowledge_for(engine: Any) -> Knowledge:
-    """``load_knowledge`` for ``engine`` and the built-in query files, remembered beside the
-    compiled store: reading every label and header takes ~150 ms, loading the result ~5 ms.
+def knowledge_for(engine: Any, dirs: Sequence[Path] | None = None) -> Knowledge:
+    """``load_knowledge`` for ``engine`` and the query files of ``dirs`` (default: the built-in ones),
+    remembered beside the compiled store: reading every label and header takes ~150 ms, loading the
+    result ~5 ms.
 
-    The key is the store's fingerprint (its folder name), the reasoning choice, and the name,
+    The key is the store's fingerprint (its folder name), the reasoning choice, and the name, path,
     size and modification time of every query file; other engines are read afresh.
     """
     import pickle
@@ -195,9 +220,9 @@ def knowledge_for(engine: Any) -> Knowledge:
 
     compiled = getattr(engine, "compiled", None)
     if compiled is None:
-        return load_knowledge(engine, catalog())
-    stats = {name: p.stat() for name, p in query_paths().items()}
-    files = [(name, st.st_size, st.st_mtime_ns) for name, st in stats.items()]
+        return load_knowledge(engine, catalog(dirs))
+    stats = {name: (p, p.stat()) for name, p in query_paths(dirs).items()}
+    files = [(name, str(p), st.st_size, st.st_mtime_ns) for name, (p, st) in stats.items()]
     reasoning = repr(getattr(engine, "_default_graph", None))
     key = repr((KNOWLEDGE_FORMAT, __version__, compiled.path.name, reasoning, files))
     path = cache_dir() / f"ask-{compiled.path.name[-16:]}-{zlib.crc32(key.encode()):08x}.pickle"
@@ -208,7 +233,7 @@ def knowledge_for(engine: Any) -> Knowledge:
             return knowledge
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, TypeError):
         pass  # no cache yet, or one from another version: build it
-    knowledge = load_knowledge(engine, catalog())
+    knowledge = load_knowledge(engine, catalog(dirs))
     try:
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with tmp.open("wb") as f:
@@ -230,11 +255,13 @@ def _templates(query: Any) -> list[Template]:
             *query.questions,
         ]
     )
+    numbers = {p.name for p in query.params if p.type == "integer"}
     for pattern in dict.fromkeys(phrasings):
-        slot = None
-        if "{" in pattern and "}" in pattern:
-            slot = pattern[pattern.index("{") + 1 : pattern.index("}")].strip()
-        text = pattern.replace("{" + slot + "}", " ") if slot else pattern
+        # {entity} is the slot a linked entity fills; a number ("the {position} objection of {list}")
+        # is read from the question's ordinal, so it is the slot only when there is no other
+        slots = [name.strip() for name in _SLOT.findall(pattern)]
+        slot = next((name for name in slots if name not in numbers), slots[0] if slots else None)
+        text = _SLOT.sub(" ", pattern)
         found.append(Template(query, pattern, question_word(text), frozenset(content_words(text)), slot))
     return found
 
@@ -262,6 +289,9 @@ class Candidate:
     entity: Entity | None = None
     relation: Entity | None = None
     unexplained: list[str] = field(default_factory=list)
+    number: int | None = None  # an integer slot's value ("the fifth" -> 5)
+    # the template says all the question says: when its query finds nothing, the graph has no answer
+    complete: bool = False
 
 
 @dataclass
@@ -269,6 +299,7 @@ class Understanding:
     question: str
     wh: str | None
     words: list[str]  # the question's content words, corrected
+    asked: str | None  # the word naming what is asked for ("which *stage*"), if any
     corrections: dict[str, str]
     mentions: list[Mention]
     candidates: list[Candidate]  # accepted, best first
@@ -295,12 +326,14 @@ def understand(question: str, knowledge: Knowledge) -> Understanding:
     corrections = {w: _correct(w, knowledge.vocabulary) for w in raw if w not in knowledge.vocabulary}
     corrections = {w: c for w, c in corrections.items() if c}
     qwords = [corrections.get(w, w) for w in raw]
-    mentions = _mentions(set(qwords), knowledge)
-    candidates = _template_candidates(wh, qwords, mentions, knowledge)
+    mentions = _mentions(qwords, knowledge)
+    asked = asked_class_word(question)
+    place = ordinal(question, knowledge.class_words)
+    candidates = _template_candidates(wh, qwords, mentions, knowledge, asked, place)
     candidates.sort(key=lambda c: -c.score)
-    # The general fallback comes after every template, also when the templates' queries give nothing.
+    # The general fallback comes after every template that could not run or found nothing to say.
     candidates += sorted(_fallback_candidates(wh, qwords, mentions, knowledge), key=lambda c: -c.score)
-    return Understanding(question, wh, qwords, corrections, mentions, candidates)
+    return Understanding(question, wh, qwords, asked, corrections, mentions, candidates)
 
 
 def _correct(word: str, vocabulary: set[str]) -> str | None:
@@ -311,14 +344,21 @@ def _correct(word: str, vocabulary: set[str]) -> str | None:
     return close[0] if close else None
 
 
-def _mentions(qset: set[str], knowledge: Knowledge) -> list[Mention]:
+def _mentions(qwords: Sequence[str], knowledge: Knowledge) -> list[Mention]:
+    qset = set(qwords)
+    # a name the question gives in part, by a word no template uses ("LeBum", "Owyang"): a proper name
+    proper = {
+        w
+        for w in qset
+        if len(w) >= 4 and w.isalpha() and w not in knowledge.phrasing and w not in knowledge.structural
+    }
     found: list[Mention] = []
     for entity in knowledge.entities.values():
         best: Mention | None = None
         for name in entity.names:
             matched = sum(1 for w in set(name) if w in qset)
             coverage = matched / len(set(name))
-            if coverage == 1 or matched >= 2:
+            if coverage == 1 or matched >= 2 or (matched == 1 and proper & set(name)):
                 mention = Mention(entity, matched, coverage)
                 if best is None or mention.score > best.score:
                     best = mention
@@ -342,17 +382,23 @@ def _explained(qwords: Sequence[str], explaining: set[str]) -> list[str]:
 
 
 def _entity_words(entity: Entity, knowledge: Knowledge) -> set[str]:
-    found = set(entity.words)
-    for t in entity.types:
-        found |= knowledge.type_words.get(t, set())
-    return found
+    return entity.words | _type_words(entity, knowledge)
+
+
+def _type_words(entity: Entity, knowledge: Knowledge) -> set[str]:
+    return {w for t in entity.types for w in knowledge.type_words.get(t, ())}
 
 
 def _template_candidates(
-    wh: str | None, qwords: Sequence[str], mentions: Sequence[Mention], knowledge: Knowledge
+    wh: str | None,
+    qwords: Sequence[str],
+    mentions: Sequence[Mention],
+    knowledge: Knowledge,
+    asked: str | None = None,
+    place: tuple[int, list[str]] | None = None,
 ) -> list[Candidate]:
     qset = set(qwords)
-    answer_type = _answer_type_words(qwords, knowledge)
+    answer_type = _answer_type_words(asked, knowledge)
     candidates: list[Candidate] = []
     for template in knowledge.templates:
         if not _wh_fits(wh, template.wh):
@@ -362,24 +408,38 @@ def _template_candidates(
         # a short template must be matched whole: its one or two words carry the relation ("after")
         if covered < (1.0 if len(pattern_words) <= 2 else 0.5):
             continue
+        takes_number = any(p.type == "integer" for p in template.query.params)
+        number_words = set(place[1]) if place and takes_number else set()
         if template.slot is None:
             options: list[Mention | None] = [None]
+        elif _slot_type(template) == "integer":
+            if place is None:
+                continue  # "the {position} challenge" with no place named
+            options = [None]
         else:
             wanted = _wanted_types(template, knowledge)
             options = [m for m in mentions if not wanted or m.entity.types & wanted]
             if STATISTIC in wanted:
                 # a figure is only answered when the question says what it measures, not one word of it
                 options = [m for m in options if m.coverage >= 0.34]
+                if wh == "how many" and asked and asked != canonical("percent"):
+                    # "how many *companies*": what is counted is in the figure's own words
+                    options = [m for m in options if any(asked in name for name in m.entity.names)]
         implied = _implied_words(template, knowledge) | answer_type
-        if _says_more(pattern_words - qset, knowledge):
-            # the template says more than the question ("the *first* stage"): it answers something else
-            continue
         for mention in options:
-            explaining = pattern_words | implied
+            # what the template says of its slot's entity ("which *stage* comes before {stage}"), the
+            # entity says too; beyond that, a template saying more than the question ("the *first*
+            # stage") answers something else
+            named = _type_words(mention.entity, knowledge) if mention else set()
+            if _says_more(pattern_words - qset - named, knowledge):
+                continue
+            explaining = pattern_words | implied | number_words
             if mention is not None:
                 explaining = explaining | _entity_words(mention.entity, knowledge)
             left = [w for w in _explained(qwords, explaining) if w not in CONTEXT_WORDS]
-            if not _acceptable(left, pattern_words, covered, knowledge):
+            # an entity named almost whole, in three words or more, says what is asked as a template does
+            closely = mention is not None and mention.matched >= 3 and mention.coverage >= 0.75
+            if not _acceptable(left, pattern_words, 1.0 if closely else covered, knowledge, closely):
                 continue
             if covered < 0.6 and left:
                 continue
@@ -396,9 +456,16 @@ def _template_candidates(
                     template,
                     mention.entity if mention else None,
                     unexplained=left,
+                    number=place[0] if number_words and place else None,
+                    complete=covered == 1.0 and not left and (mention is None or mention.coverage == 1),
                 )
             )
     return candidates
+
+
+def _slot_type(template: Template) -> str | None:
+    param = template.query.param(template.slot) if template.slot else None
+    return param.type if param else None
 
 
 def _implied_words(template: Template, knowledge: Knowledge) -> set[str]:
@@ -416,11 +483,11 @@ def _implied_words(template: Template, knowledge: Knowledge) -> set[str]:
     return cached
 
 
-def _answer_type_words(qwords: Sequence[str], knowledge: Knowledge) -> set[str]:
+def _answer_type_words(asked: str | None, knowledge: Knowledge) -> set[str]:
     """The class a question asks for right after its question word ("which *people*"): the answer's
     type, checked when the answer is read (see _steer), so not a word a template must hold."""
-    if qwords and any(ws == {qwords[0]} for ws in knowledge.type_words.values()):
-        return {qwords[0]}
+    if asked and any(ws == {asked} for ws in knowledge.type_words.values()):
+        return {asked}
     return set()
 
 
@@ -430,16 +497,18 @@ def _says_more(missing: set[str], knowledge: Knowledge) -> bool:
     return any(w in STRICT_WORDS or w in knowledge.structural for w in missing)
 
 
-def _acceptable(left: Sequence[str], pattern_words: set[str], covered: float, knowledge: Knowledge) -> bool:
-    """Every word explained; or, when a template of two words or more is matched whole, one word
-    left over that the graph knows (an off-topic word never is) and that names no relation or
-    class (those would change what is asked)."""
+def _acceptable(
+    left: Sequence[str], pattern_words: set[str], covered: float, knowledge: Knowledge, closely: bool = False
+) -> bool:
+    """Every word explained; or, when a template of two words or more is matched whole (or its
+    entity is named ``closely``), one word left over that the graph knows (an off-topic word never
+    is) and that names no relation or class (those would change what is asked)."""
     if not left:
         return True
     word = left[0]
     return (
         len(left) == 1
-        and len(pattern_words) >= 2
+        and (len(pattern_words) >= 2 or closely)
         and covered == 1.0
         and word in knowledge.vocabulary
         and word not in knowledge.structural
@@ -480,8 +549,13 @@ def _claim_candidates(qwords: Sequence[str], knowledge: Knowledge) -> list[Candi
         matched = len(qset & known)
         if matched < 2 or _explained(qwords, known | DESCRIBE_WORDS):
             continue
-        own = len(qset & {w for name in entity.names for w in name})
-        found.append(Candidate("describe", 0.55 + 0.02 * matched + 0.01 * own, entity=entity))
+        label = {w for name in entity.names for w in name}
+        own = len(qset & label)
+        # then the claim whose own words the question holds the most of
+        share = own / len(label) if label else 0.0
+        found.append(
+            Candidate("describe", round(0.55 + 0.02 * matched + 0.01 * own + 0.005 * share, 4), entity=entity)
+        )
     found.sort(key=lambda c: -c.score)
     if len(found) > 1 and found[0].score == found[1].score:
         return []  # two claims fit as well: guessing between them would be a coin toss
@@ -497,11 +571,14 @@ def _fallback_candidates(
     qset = set(qwords)
     if wh in {None, "what", "who"}:
         candidates += _claim_candidates(qwords, knowledge)
+    candidates += _bare_relation_candidates(qwords, knowledge)
     for mention in mentions[:5]:
         if mention.coverage < 1:
             continue  # a fallback needs the entity named in full
         entity_words = _entity_words(mention.entity, knowledge)
         for prop in knowledge.properties.values():
+            if any(w in STRICT_WORDS for name in prop.names for w in name):
+                continue  # an order ("comes before") read without its direction would answer backwards
             relation_words = {w for name in prop.names for w in name if w in qset}
             if not relation_words or relation_words <= entity_words:
                 continue
@@ -513,6 +590,20 @@ def _fallback_candidates(
         if wh in {None, "what", "who"} and not _explained(qwords, entity_words | DESCRIBE_WORDS):
             candidates.append(Candidate("describe", 0.5 + 0.05 * mention.matched, entity=mention.entity))
     return candidates
+
+
+def _bare_relation_candidates(qwords: Sequence[str], knowledge: Knowledge) -> list[Candidate]:
+    """A question that is a relation's name and nothing else ("Who is credited for the image?"):
+    the relation's values, wherever it is used (see _run_relation)."""
+    qset = set(qwords) - CONTEXT_WORDS
+    found = []
+    for prop in knowledge.properties.values():
+        if any(w in STRICT_WORDS for name in prop.names for w in name):
+            continue
+        named = [n for n in prop.names if len(set(n)) >= 2 and set(n) == qset]
+        if named:
+            found.append(Candidate("relation", 0.55, relation=prop))
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -532,6 +623,8 @@ class Answer:
     pattern: str | None = None
     suggestions: list[str] = field(default_factory=list)
     understanding: Understanding | None = None
+    # read from a column other than the query's main one, to fit the class the question names
+    aside: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -548,11 +641,29 @@ class Answer:
 def ask(question: str, engine: Any, knowledge: Knowledge) -> Answer:
     """Answer ``question``: the best candidate whose query gives rows, or an abstention."""
     understanding = understand(question, knowledge)
+    aside: Answer | None = None  # one read from a side column of its query, kept in case none is better
     for candidate in understanding.candidates[:8]:
+        if aside is not None and candidate.kind != "template":
+            break
         answer = _run(candidate, engine, understanding, knowledge)
         if answer is not None and answer.answers:
             answer.understanding = understanding
-            return answer
+            if not answer.aside:
+                return answer
+            aside = aside or answer
+        elif answer is not None and candidate.complete and candidate.template is not None:
+            # understood in full, and the graph holds nothing for it: only the same question about
+            # another entity the words name may still answer
+            done = candidate.template.query.name
+            rest = [c for c in understanding.candidates if c.template and c.template.query.name == done]
+            for other in rest[rest.index(candidate) + 1 :]:
+                answer = _run(other, engine, understanding, knowledge)
+                if answer is not None and answer.answers:
+                    answer.understanding = understanding
+                    return answer
+            break
+    if aside is not None:
+        return aside
     return Answer(
         understanding.question,
         False,
@@ -577,10 +688,10 @@ def _wanted_answer(understanding: Understanding, knowledge: Knowledge) -> set[st
     wanted = {"who": AGENT, "where": PLACE}.get(understanding.wh or "")
     if wanted:
         return {wanted}
-    if understanding.wh not in {None, "what"} or not understanding.words:
+    if understanding.wh not in {None, "what"} or not understanding.asked:
         return set()  # "how many comments": the class is what is counted, not the answer
-    first = understanding.words[0]
-    return {c for c, ws in knowledge.type_words.items() if ws == {first} and c not in GENERIC_TYPES}
+    asked = understanding.asked
+    return {c for c, ws in knowledge.type_words.items() if ws == {asked} and c not in GENERIC_TYPES}
 
 
 def _narrow(rows: Sequence[Mapping[str, Any]], extra_words: Sequence[str]) -> list[Mapping[str, Any]]:
@@ -637,10 +748,16 @@ def _run_template(
         if param.name == template.slot and candidate.entity is not None:
             given[param.name] = candidate.entity.iri
             bindings[param.variable] = nt_iri(candidate.entity.iri)
+        elif param.type == "integer" and candidate.number is not None:
+            given[param.name] = str(candidate.number)
+            bindings[param.variable] = f'"{candidate.number}"^^<{XSD_INTEGER}>'
         elif param.required:
             return None  # a required parameter the question does not fill
     result = engine.run(query.sparql, bindings)
     rows = _narrow(result.rows, candidate.unexplained)
+    rows = _of_named_class(
+        result.variables, rows, engine, understanding, knowledge, by_place=candidate.number is not None
+    )
     wanted = _wanted_answer(understanding, knowledge)
     steered = (
         _steer(result.variables, rows, engine, wanted)
@@ -650,6 +767,7 @@ def _run_template(
     if steered is None:
         return None
     answers, evidence = _read_rows(*steered, engine.prefixes)
+    main = _main_column(result.variables, result.rows)
     return Answer(
         understanding.question,
         True,
@@ -660,13 +778,46 @@ def _run_template(
         evidence=evidence,
         confidence=min(candidate.score, 1.0),
         pattern=template.pattern,
+        aside=bool(wanted) and understanding.wh == "what" and steered[0][:1] != [main],
     )
 
 
+def _main_column(variables: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str | None:
+    """The column a query answers with: its first one holding an entity."""
+    for var in variables:
+        if var not in EVIDENCE_VARS and any(_is_iri(r.get(var)) for r in rows):
+            return var
+    return None
+
+
+def _of_named_class(
+    variables: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+    engine: Any,
+    understanding: Understanding,
+    knowledge: Knowledge,
+    by_place: bool = False,
+) -> list[Mapping[str, Any]]:
+    """Keep the rows whose answer is of a class the question names, when the answers are of several
+    ("the fifth *challenge*" among every list's fifth item); ``by_place``: the rows are the items at
+    a place in every list, so none of the named class means no such item."""
+    column = _main_column(variables, rows)
+    if column is None or len(rows) < 2:
+        return list(rows)
+    types = _types_of(engine, [r[column].value for r in rows if _is_iri(r.get(column))])
+    asked = set(understanding.words)
+    named = {c for c, ws in knowledge.type_words.items() if ws and ws <= asked and c not in GENERIC_TYPES}
+    kept = [r for r in rows if _is_iri(r.get(column)) and types.get(r[column].value, set()) & named]
+    if not kept and named and by_place:
+        return []  # "the third *career path*", and no list of career paths has a third
+    return kept if kept and len(kept) < len(rows) else list(rows)
+
+
 def _run_relation(candidate: Candidate, engine: Any, understanding: Understanding) -> Answer | None:
-    assert candidate.entity is not None
     assert candidate.relation is not None
     prop = nt_iri(candidate.relation.iri)
+    if candidate.entity is None:
+        return _run_bare_relation(candidate, engine, understanding)
     sparql = (
         "SELECT ?value ?valueLabel WHERE {\n"
         f"  {{ ?_entity_iri {prop} ?value }} UNION {{ ?value {prop} ?_entity_iri }}\n"
@@ -694,6 +845,37 @@ def _run_relation(candidate: Candidate, engine: Any, understanding: Understandin
         evidence=evidence,
         confidence=min(candidate.score, 1.0),
         pattern=f"{{entity}} {candidate.relation.label}",
+    )
+
+
+def _run_bare_relation(candidate: Candidate, engine: Any, understanding: Understanding) -> Answer | None:
+    """The values of a relation used once in the graph; more uses would need the question to say
+    whose."""
+    assert candidate.relation is not None
+    sparql = (
+        "SELECT ?subject ?value ?valueLabel WHERE {\n"
+        f"  ?subject {nt_iri(candidate.relation.iri)} ?value .\n"
+        f"  OPTIONAL {{ ?value <{RDFS}label> ?valueLabel }}\n"
+        "}\nLIMIT 2"
+    )
+    rows = engine.run(sparql).rows
+    if len(rows) != 1 or not _is_iri(rows[0]["value"]):
+        return None
+    wanted = {"who": AGENT, "where": PLACE}.get(understanding.wh or "")
+    value = rows[0]["value"].value
+    if wanted and wanted not in _types_of(engine, [value]).get(value, set()):
+        return None
+    answers, _ = _read_rows(["value", "valueLabel"], rows, engine.prefixes)
+    return Answer(
+        understanding.question,
+        True,
+        query="(relation)",
+        sparql=sparql,
+        bindings={"relation": compact(candidate.relation.iri, engine.prefixes)},
+        answers=answers,
+        evidence=_evidence(engine, value),
+        confidence=min(candidate.score, 1.0),
+        pattern=candidate.relation.label,
     )
 
 

@@ -26,7 +26,8 @@ _STOPWORDS = """
     off again further once both few nor via per according text author's
     say says said tell tells told give gives given show shows list lists name names please kind sort type
     mentioned mention actually really exactly exact specifically particular particularly main
-    earlier later ever still already today now currently current get gets got make makes made"""
+    earlier later ever still already today now currently current get gets got make makes made
+    go goes going went gone through"""
 STOPWORDS = frozenset(_STOPWORDS.split())
 # Question words: what they ask for. Two-word ones are found first.
 QUESTION_WORDS = (
@@ -55,7 +56,7 @@ _SYNONYM_GROUPS = (
     "percent percentage share proportion fraction %",
     "write wrote written writer author authored pen penned",
     "publish published publisher publishes",
-    "after follow follows followed following next succeed succeeds subsequent",
+    "after follow follows followed following next subsequent",
     "before precede precedes preceded preceding previous prior",
     "stage phase step",
     "challenge obstacle hurdle difficulty",
@@ -71,7 +72,7 @@ _SYNONYM_GROUPS = (
     "predict prediction forecast foresee",
     "advice advise recommend recommendation suggest suggestion propose proposal",
     "platform network site service",
-    "first initial start beginning",
+    "first initial start beginning early earliest",
     "last final end",
     "statistic figure number",
     "research report study",
@@ -84,6 +85,9 @@ _SYNONYM_GROUPS = (
     "post essay article piece",
     "champion practitioner evangelist advocate",
     "face faced encounter encountered meet met run ran hit",
+    "reside resides sit sits live lives situated located based",
+    "earn earned hold holds held obtain obtained possess attain",
+    "assist help helps helped aid support",
 )
 
 
@@ -101,7 +105,7 @@ _SUFFIXES = (
     ("tion", "", 8),
     ("ing", "", 6),
     ("ed", "", 5),
-    ("es", "", 5),
+    ("es", "e", 5),  # "degrees" -> "degree", then "degre" as "degree" gives
 )
 
 
@@ -167,3 +171,79 @@ _WH_KIND = {
     "what fraction": "how many",
     "how much": "how many",
 }
+
+
+# Auxiliary verbs: "what *does* the author say" asks no class, "what *stages*..." does.
+_AUXILIARIES = frozenset(
+    {"is", "are", "was", "were", "be", "been", "do", "does", "did", "has", "have", "had"}
+    | {"will", "would", "can", "could", "shall", "should", "may", "might", "must"}
+)
+_COPULAS = frozenset({"is", "are", "was", "were"})
+_WORD_OR_POSSESSIVE = re.compile(r"[a-z0-9%]+(?:-[a-z0-9]+)*(?:'s?(?![a-z]))?")
+_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
+_NUMBERED = re.compile(r"^(\d+)(?:st|nd|rd|th)?$")
+
+
+def asked_class_word(text: str) -> str | None:
+    """The word right after the question word, when it names what is asked for: "which *stage*",
+    "what two *roles*", "which earlier *technology*"; None after a verb ("what *does*...")."""
+    # possessives kept: "what is the *blog's* tagline" names the owner, not what is asked for
+    found = _WORD_OR_POSSESSIVE.findall(fold(text))
+    for i, word in enumerate(found):
+        if word not in _WH_SINGLE:
+            continue
+        if found[i + 1 : i + 3] in (["many", "of"], ["much", "of"]):
+            return None  # "how many *of* the strategists": the whole, not what is counted
+        for after in found[i + 1 :]:
+            if after in _COPULAS:
+                continue  # "what are the *stages*"
+            if after in _AUXILIARIES or after in _WH_SINGLE or "'" in after:
+                return None
+            if after in STOPWORDS or after in _NUMBERS or after in _ORDINALS or after.isdigit():
+                continue
+            return canonical(after)
+        return None
+    return None
+
+
+def ordinal(text: str, nouns: frozenset[str] = frozenset()) -> tuple[int, list[str]] | None:
+    """A place in an order the question names: "the fifth", "2nd", "number 2", "#3", or one of
+    ``nouns`` (canonical) followed by a number ("stage two"); with the words (canonical) that said
+    it. None when it names none, or more than one."""
+    raw = words(text.replace("#", " number "))
+    found: list[tuple[int, list[str]]] = []
+    for i, word in enumerate(raw):
+        nxt = raw[i + 1] if i + 1 < len(raw) else ""
+        value = _NUMBERS.get(nxt) or (int(nxt) if nxt.isdigit() and len(nxt) < 3 else None)
+        if word in _ORDINALS:
+            found.append((_ORDINALS[word], [canonical(word)]))
+        elif value and word in {"number", "no"}:
+            found.append((value, [canonical(word), canonical(nxt)]))
+        elif value and word not in STOPWORDS and canonical(word) in nouns:
+            found.append((value, [canonical(nxt)]))
+        elif (match := _NUMBERED.match(word)) and word != match.group(1):
+            found.append((int(match.group(1)), [canonical(word)]))
+    return found[0] if len(found) == 1 else None

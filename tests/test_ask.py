@@ -13,8 +13,8 @@ from click.testing import Result
 from tests.ask_eval import DEV, OWN, score
 
 # What the team's own set is answered to today: the floor can only rise.
-OWN_CORRECT_AT_LEAST = 111
-DEV_CORRECT_AT_LEAST = 14
+OWN_CORRECT_AT_LEAST = 129  # of 135: 95%
+DEV_CORRECT_AT_LEAST = 15  # all of them
 
 
 @pytest.fixture(scope="module")
