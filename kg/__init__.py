@@ -24,10 +24,12 @@ _EXPORTS = {
     "SourceError": "kg.errors",
     "ParseError": "kg.errors",
     "OutputError": "kg.errors",
+    "LintError": "kg.errors",
     "load": "kg.sources",
     "Loaded": "kg.sources",
     "rdfs_closure": "kg.infer",
     "check": "kg.checks",
+    "lint": "kg.lint",
     "Report": "kg.checks",
     "Finding": "kg.checks",
     "compute_stats": "kg.stats",
@@ -41,6 +43,7 @@ _EXPORTS = {
 __all__ = [
     "Finding",
     "KgError",
+    "LintError",
     "Loaded",
     "OutputError",
     "ParseError",
@@ -50,6 +53,7 @@ __all__ = [
     "__version__",
     "check",
     "compute_stats",
+    "lint",
     "load",
     "ontology_dir",
     "queries_dir",
@@ -63,9 +67,10 @@ if TYPE_CHECKING:
 
     from kg.atomic import write_atomic
     from kg.checks import Finding, Report, check
-    from kg.errors import KgError, OutputError, ParseError, SourceError
+    from kg.errors import KgError, LintError, OutputError, ParseError, SourceError
     from kg.exporters import serialize
     from kg.infer import rdfs_closure
+    from kg.lint import lint
     from kg.paths import ontology_dir, queries_dir
     from kg.sources import Loaded, load
     from kg.stats import Stats, compute_stats

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from kg.errors import KgError
@@ -66,7 +67,10 @@ def locate(text: str, exact: str, near: int | None = None) -> tuple[int, int]:
         raise KgError("empty quote: an evidence quote must hold at least one character")
     found = occurrences(text, exact)
     if not found:
-        raise KgError(f"quote not found in the source text: {exact[:80]!r}")
+        raise KgError(
+            f"quote not found in the source text: {exact[:80]!r}: copy the words exactly as the text "
+            "writes them (curly quotes and dashes included)"
+        )
     if len(found) > 1 and near is None:
         raise KgError(
             f"quote occurs {len(found)} times (at {', '.join(map(str, found))}): "
@@ -76,19 +80,25 @@ def locate(text: str, exact: str, near: int | None = None) -> tuple[int, int]:
     return start, start + len(exact)
 
 
-def anchor_turtle(turtle: str, text: str) -> tuple[str, int]:
-    """Fill in or correct every position selector; return the new Turtle and the count changed."""
+def anchor_turtle(turtle: str, text: str | Callable[[int], str]) -> tuple[str, int]:
+    """Fill in or correct every position selector; return the new Turtle and the count changed.
+
+    ``text`` is the source text, or a function giving the text of the quote at a character offset
+    of ``turtle`` (see text_of_quote): a file may quote more than one source.
+    """
     changed = 0
 
     def fix(m: re.Match[str]) -> str:
         nonlocal changed
         exact = unescape_turtle(m["q"])
         near = int(m["s"]) if m["pos"] else None
+        at = m.start("q") - 1  # the quote's opening "
+        line = turtle.count("\n", 0, at) + 1
+        column = at - turtle.rfind("\n", 0, at)
         try:
-            start, end = locate(text, exact, near)
+            start, end = locate(text if isinstance(text, str) else text(m.start()), exact, near)
         except KgError as e:
-            line = turtle.count("\n", 0, m.start()) + 1
-            raise KgError(f"line {line}: {e}") from None
+            raise KgError(f"line {line}:{column}: {e}") from None
         if m["pos"] and (int(m["s"]), int(m["e"])) == (start, end):
             return m.group(0)
         changed += 1
@@ -96,6 +106,36 @@ def anchor_turtle(turtle: str, text: str) -> tuple[str, int]:
         return f"{head} ,\n            [ a oa:TextPositionSelector ; oa:start {start} ; oa:end {end} ]"
 
     return _EXACT.sub(fix, turtle), changed
+
+
+_HAS_SOURCE = re.compile(r"oa:hasSource\s+(<[^>\s]*>|[A-Za-z][\w.-]*:[\w.-]*|:[\w.-]*)")
+
+
+def text_of_quote(
+    turtle: str, prefixes: Mapping[str, str], texts: Mapping[str, str], default: str | None
+) -> Callable[[int], str]:
+    """For anchor_turtle: the text a quote is taken from, named by the nearest ``oa:hasSource``
+    before it (the project's evidence layout writes it just before the selectors)."""
+
+    def text_at(offset: int) -> str:
+        sources = list(_HAS_SOURCE.finditer(turtle, 0, offset))
+        iri = _expand(sources[-1].group(1), prefixes) if sources else default
+        if iri is None or iri not in texts:
+            named = f"<{iri}>" if iri else "no oa:hasSource"
+            raise KgError(
+                f"the quote's source ({named}) has no text: give the source an "
+                '`ekg:localPath "file.txt"` (relative to its Turtle file) and load that file too'
+            )
+        return texts[iri]
+
+    return text_at
+
+
+def _expand(name: str, prefixes: Mapping[str, str]) -> str | None:
+    if name.startswith("<"):
+        return name[1:-1]
+    prefix, _, local = name.partition(":")
+    return prefixes[prefix] + local if prefix in prefixes else None
 
 
 def main(argv: list[str] | None = None) -> int:

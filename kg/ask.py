@@ -23,11 +23,9 @@ User text reaches SPARQL only as bound terms (kg.terms), never as query text.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +60,7 @@ SCHEMA_TYPES = frozenset(
 )
 # Words that ask for a description rather than a relation.
 DESCRIBE_WORDS = frozenset({"happen", "mean", "describe", "define", "definition", "explain", "about"})
-EVIDENCE_VARS = ("quote", "start", "end")
+EVIDENCE_VARS = ("quote", "start", "end", "source", "sourceLabel")
 # Words that pick one item of an order, or a relation: a template holding one answers a narrower question.
 # Words naming the essay itself: every answer is "in the essay", so they never change what is asked.
 CONTEXT_WORDS = frozenset({canonical("post")})
@@ -112,37 +110,51 @@ class QuestionError(KgError):
 # What the graph offers: entities with their words and types, relations, templates
 
 
-@dataclass
+# Plain classes, not dataclasses: creating seven dataclasses cost every `kg ask` ~9 ms at import.
+
+
 class Entity:
-    iri: str
-    label: str
-    words: set[str] = field(default_factory=set)  # every word of every name it has
-    names: list[tuple[str, ...]] = field(default_factory=list)  # each name's content words
-    types: set[str] = field(default_factory=set)
-    quote_words: set[str] = field(default_factory=set)  # a claim's: the words of the essay it quotes
+    def __init__(self, iri: str, label: str) -> None:
+        self.iri = iri
+        self.label = label
+        self.words: set[str] = set()  # every word of every name it has
+        self.names: list[tuple[str, ...]] = []  # each name's content words
+        self.types: set[str] = set()
+        self.quote_words: set[str] = set()  # a claim's: the words of the essay it quotes
 
 
-@dataclass(frozen=True)
 class Template:
-    query: Any  # kg.catalog.QueryFile
-    pattern: str
-    wh: str | None
-    words: frozenset[str]  # the pattern's content words, slot excluded
-    slot: str | None  # the parameter name in {braces}, if any
+    def __init__(
+        self, query: Any, pattern: str, wh: str | None, words: frozenset[str], slot: str | None
+    ) -> None:
+        self.query = query  # kg.catalog.QueryFile
+        self.pattern = pattern
+        self.wh = wh
+        self.words = words  # the pattern's content words, slot excluded
+        self.slot = slot  # the parameter name in {braces}, if any
 
 
-@dataclass
 class Knowledge:
     """Everything question matching needs from the graph and the query files."""
 
-    entities: dict[str, Entity]
-    properties: dict[str, Entity]  # relation words: property IRI -> its names
-    type_words: dict[str, set[str]]  # class IRI -> the words of its labels
-    templates: list[Template]
-    vocabulary: set[str]
-    structural: set[str] = field(default_factory=set)  # words of property and class names
-    implied: dict[str, set[str]] = field(default_factory=dict)  # pattern -> words of the entities it names
-    phrasing: set[str] = field(default_factory=set)  # the words of every template
+    def __init__(
+        self,
+        entities: dict[str, Entity],
+        properties: dict[str, Entity],
+        type_words: dict[str, set[str]],
+        templates: list[Template],
+        vocabulary: set[str],
+        structural: set[str],
+        phrasing: set[str],
+    ) -> None:
+        self.entities = entities
+        self.properties = properties  # relation words: property IRI -> its names
+        self.type_words = type_words  # class IRI -> the words of its labels
+        self.templates = templates
+        self.vocabulary = vocabulary
+        self.structural = structural  # words of property and class names
+        self.phrasing = phrasing  # the words of every template
+        self.implied: dict[str, set[str]] = {}  # query name -> words of the entities its phrasings name
 
     @property
     def class_words(self) -> frozenset[str]:
@@ -197,10 +209,10 @@ def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
         for w in content_words(e.label)
     }
     phrasing = {w for t in templates for w in t.words}
-    return Knowledge(entities, properties, type_words, templates, vocabulary, structural, phrasing=phrasing)
+    return Knowledge(entities, properties, type_words, templates, vocabulary, structural, phrasing)
 
 
-KNOWLEDGE_FORMAT = 3  # bump when Knowledge, what load_knowledge reads, or kg.wording changes
+KNOWLEDGE_FORMAT = 4  # bump when Knowledge, what load_knowledge reads, or kg.wording changes
 
 
 def knowledge_for(engine: Any, dirs: Sequence[Path] | None = None) -> Knowledge:
@@ -239,6 +251,14 @@ def knowledge_for(engine: Any, dirs: Sequence[Path] | None = None) -> Knowledge:
         with tmp.open("wb") as f:
             pickle.dump((key, knowledge), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        # never read again: this store's index for query files since changed, and the index of a
+        # store kg.compile has since removed
+        mine = compiled.path.name[-16:]
+        stores = {p.name[-16:] for p in path.parent.glob("store-*")}
+        for stale in path.parent.glob("ask-*.pickle"):
+            store = stale.name[4:20]
+            if stale != path and (store == mine or store not in stores):
+                stale.unlink(missing_ok=True)
     except OSError:
         pass  # a cache that cannot be written only makes the next run slower
     return knowledge
@@ -270,39 +290,58 @@ def _templates(query: Any) -> list[Template]:
 # Understanding one question
 
 
-@dataclass
 class Mention:
-    entity: Entity
-    matched: int  # how many of its best name's words the question holds
-    coverage: float  # ... as a share of that name's words
+    def __init__(self, entity: Entity, matched: int, coverage: float) -> None:
+        self.entity = entity
+        self.matched = matched  # how many of its best name's words the question holds
+        self.coverage = coverage  # ... as a share of that name's words
 
     @property
     def score(self) -> float:
         return self.matched + self.coverage
 
 
-@dataclass
 class Candidate:
-    kind: str  # template | relation | describe
-    score: float
-    template: Template | None = None
-    entity: Entity | None = None
-    relation: Entity | None = None
-    unexplained: list[str] = field(default_factory=list)
-    number: int | None = None  # an integer slot's value ("the fifth" -> 5)
-    # the template says all the question says: when its query finds nothing, the graph has no answer
-    complete: bool = False
+    def __init__(
+        self,
+        kind: str,
+        score: float,
+        template: Template | None = None,
+        entity: Entity | None = None,
+        relation: Entity | None = None,
+        unexplained: list[str] | None = None,
+        number: int | None = None,
+        complete: bool = False,
+    ) -> None:
+        self.kind = kind  # template | relation | describe
+        self.score = score
+        self.template = template
+        self.entity = entity
+        self.relation = relation
+        self.unexplained = unexplained or []
+        self.number = number  # an integer slot's value ("the fifth" -> 5)
+        # the template says all the question says: when its query finds nothing, the graph has no answer
+        self.complete = complete
 
 
-@dataclass
 class Understanding:
-    question: str
-    wh: str | None
-    words: list[str]  # the question's content words, corrected
-    asked: str | None  # the word naming what is asked for ("which *stage*"), if any
-    corrections: dict[str, str]
-    mentions: list[Mention]
-    candidates: list[Candidate]  # accepted, best first
+    def __init__(
+        self,
+        question: str,
+        wh: str | None,
+        words: list[str],
+        asked: str | None,
+        corrections: dict[str, str],
+        mentions: list[Mention],
+        candidates: list[Candidate],
+    ) -> None:
+        self.question = question
+        self.wh = wh
+        self.words = words  # the question's content words, corrected
+        self.asked = asked  # the word naming what is asked for ("which *stage*"), if any
+        self.corrections = corrections
+        self.mentions = mentions
+        self.candidates = candidates  # accepted, best first
 
 
 def check_question(question: str) -> str:
@@ -340,6 +379,8 @@ def _correct(word: str, vocabulary: set[str]) -> str | None:
     """A misspelt word's closest vocabulary word (short words are left alone: too many near misses)."""
     if len(word) < 5 or not word.isalpha():
         return None
+    import difflib  # only for a word the graph does not know
+
     close = difflib.get_close_matches(word, [v for v in vocabulary if abs(len(v) - len(word)) <= 2], 1, 0.85)
     return close[0] if close else None
 
@@ -610,21 +651,35 @@ def _bare_relation_candidates(qwords: Sequence[str], knowledge: Knowledge) -> li
 # Answering
 
 
-@dataclass
 class Answer:
-    question: str
-    answered: bool
-    query: str | None = None  # the query file's name, or "(relation)" / "(describe)"
-    sparql: str | None = None
-    bindings: dict[str, str] = field(default_factory=dict)  # parameter -> value as shown
-    answers: list[str] = field(default_factory=list)
-    evidence: list[dict[str, Any]] = field(default_factory=list)  # {quote, start, end}
-    confidence: float = 0.0
-    pattern: str | None = None
-    suggestions: list[str] = field(default_factory=list)
-    understanding: Understanding | None = None
-    # read from a column other than the query's main one, to fit the class the question names
-    aside: bool = False
+    def __init__(
+        self,
+        question: str,
+        answered: bool,
+        query: str | None = None,
+        sparql: str | None = None,
+        bindings: dict[str, str] | None = None,
+        answers: list[str] | None = None,
+        evidence: list[dict[str, Any]] | None = None,
+        confidence: float = 0.0,
+        pattern: str | None = None,
+        suggestions: list[str] | None = None,
+        understanding: Understanding | None = None,
+        aside: bool = False,
+    ) -> None:
+        self.question = question
+        self.answered = answered
+        self.query = query  # the query file's name, or "(relation)" / "(describe)"
+        self.sparql = sparql
+        self.bindings = bindings or {}  # parameter -> value as shown
+        self.answers = answers or []
+        self.evidence = evidence or []  # {quote, start, end, source?}
+        self.confidence = confidence
+        self.pattern = pattern
+        self.suggestions = suggestions or []
+        self.understanding = understanding
+        # read from a column other than the query's main one, to fit the class the question names
+        self.aside = aside
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -648,6 +703,7 @@ def ask(question: str, engine: Any, knowledge: Knowledge) -> Answer:
         answer = _run(candidate, engine, understanding, knowledge)
         if answer is not None and answer.answers:
             answer.understanding = understanding
+            _name_sources(engine, answer.evidence)
             if not answer.aside:
                 return answer
             aside = aside or answer
@@ -660,6 +716,7 @@ def ask(question: str, engine: Any, knowledge: Knowledge) -> Answer:
                 answer = _run(other, engine, understanding, knowledge)
                 if answer is not None and answer.answers:
                     answer.understanding = understanding
+                    _name_sources(engine, answer.evidence)
                     return answer
             break
     if aside is not None:
@@ -922,6 +979,31 @@ def _evidence(engine: Any, iri: str) -> list[dict[str, Any]]:
     return _read_rows(result.variables, result.rows, engine.prefixes)[1]
 
 
+_SOURCES_QUERY = f"""SELECT ?quote ?start ?sourceLabel WHERE {{
+  ?ev <{OA}hasSelector> ?qs , ?ps ; <{OA}hasSource> ?source .
+  ?qs <{OA}exact> ?quote .
+  ?ps <{OA}start> ?start .
+  ?source <{RDFS}label> ?sourceLabel .
+}}"""
+
+
+def _name_sources(engine: Any, evidence: list[dict[str, Any]]) -> None:
+    """Name the text each quote comes from, where the query that found it did not."""
+    from kg.terms import nt_literal
+
+    unnamed = [e for e in evidence if "source" not in e]
+    if not unnamed:
+        return
+    values = " ".join(f"({nt_literal(e['quote'])} {e['start']})" for e in unnamed)
+    sparql = _SOURCES_QUERY.replace("WHERE {", f"WHERE {{\n  VALUES (?quote ?start) {{ {values} }}", 1)
+    named = {
+        (r["quote"].value, int(r["start"].value)): r["sourceLabel"].value for r in engine.run(sparql).rows
+    }
+    for e in unnamed:
+        if (e["quote"], e["start"]) in named:
+            e["source"] = named[e["quote"], e["start"]]
+
+
 def _read_rows(
     variables: Sequence[str], rows: Sequence[Mapping[str, Any]], prefixes: Mapping[str, str]
 ) -> tuple[list[str], list[dict[str, Any]]]:
@@ -939,6 +1021,8 @@ def _read_rows(
                 "start": int(row["start"].value),
                 "end": int(row["end"].value),
             }
+            if "sourceLabel" in row:  # the text it quotes, when the query says (evidence-for does)
+                quote["source"] = row["sourceLabel"].value
             if quote not in evidence:
                 evidence.append(quote)
     return answers, evidence

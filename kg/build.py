@@ -9,15 +9,17 @@ Files the build does not make (outputs/README.md) are left alone.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.docs_html import DOCS_FILE
 from kg.errors import KgError, OutputError
 
 if TYPE_CHECKING:
@@ -54,7 +56,7 @@ def build(
     queries: bool = True,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build every view, ``index.html`` and the exports into ``output``.
+    """Build every view, ``index.html``, ``docs.html`` and the exports into ``output``.
 
     ``queries`` also draws every CONSTRUCT query of the catalogue with its
     defaults (``query-NAME.html``). ``progress(message)`` hears about each step.
@@ -99,6 +101,8 @@ def build(
             outputs[file_name] = serialize_property_graph(property_graph, fmt)
         else:
             outputs[file_name] = serialize(inferred, fmt)
+    say("documenting the ontology")
+    outputs[DOCS_FILE] = _docs_page(loaded, inferred, stats)
     outputs["validation.json"] = _json(report.to_json())
     outputs["stats.json"] = _json(stats.to_dict())
     outputs["index.html"] = index_page(pages, query_pages, query_rows, report, stats, outputs).encode("utf-8")
@@ -106,6 +110,16 @@ def build(
     say(f"writing {len(outputs)} files to {folder}")
     written = write_all(folder, outputs)
     return BuildResult(folder, written, report.conforms, report.summary())
+
+
+def _docs_page(loaded: Any, inferred: Any, stats: Stats) -> bytes:
+    """The ontology's documentation page (kg docs), linked from the index."""
+    from kg.catalog import catalog
+    from kg.docs import gather
+    from kg.docs_html import render_docs
+
+    docs = gather(loaded, inferred, stats=stats, queries=catalog().values())
+    return render_docs(docs, index_link=True).encode("utf-8")
 
 
 def check_output_folder(folder: Path) -> Path:
@@ -132,6 +146,13 @@ def write_all(folder: Path, outputs: dict[str, bytes]) -> list[Path]:
         folder.mkdir(exist_ok=True)
     except OSError as e:
         raise OutputError(f"{folder}: cannot create this folder: {e.strerror or e}") from None
+    _remove_stale_temporaries(folder, outputs)
+    for name in outputs:  # a rename onto a folder would fail half-way through the renames: refuse first
+        if (folder / name).is_dir():
+            raise OutputError(
+                f"{folder / name}: is a folder, where kg build writes a file; the previous outputs are "
+                "unchanged: move the folder away, or give -o another folder"
+            )
     staged: list[tuple[str, Path]] = []
     mode = 0o666 & ~_umask()
     try:
@@ -152,9 +173,41 @@ def write_all(folder: Path, outputs: dict[str, bytes]) -> list[Path]:
                 "unchanged: free some space or fix the folder's permissions, or give -o another folder"
             ) from None
         raise
-    for tmp, target in staged:
-        os.replace(tmp, target)
+    with _signals_held():  # Ctrl-C during the renames takes effect after them: all old or all new
+        for tmp, target in staged:
+            os.replace(tmp, target)
     return [target for _, target in staged]
+
+
+STALE_SECONDS = 3600  # a temporary file this old was left by a build that was killed (SIGKILL, power loss)
+
+
+def _remove_stale_temporaries(folder: Path, outputs: dict[str, bytes]) -> None:
+    """Best effort: delete the hidden temporary files of a killed build (a running one's are younger)."""
+    import glob
+    import time
+
+    for name in outputs:
+        for stale in folder.glob(f".{glob.escape(name)}.*.tmp"):
+            with contextlib.suppress(OSError):
+                if time.time() - stale.stat().st_mtime > STALE_SECONDS:
+                    stale.unlink()
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back until the block is done (POSIX; elsewhere a no-op)."""
+    import signal
+
+    held = {signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _umask() -> int:
@@ -241,6 +294,13 @@ def index_page(
                 f"<span>{e(p.description)}</span><span>{p.nodes:,} nodes, {p.edges:,} links</span></a>"
             )
         parts.append("</div>")
+    if DOCS_FILE in outputs:
+        parts.append(
+            '<h2 style="margin-top:1rem">Ontology</h2><div class="cards">'
+            f'<a class="card" href="{DOCS_FILE}"><strong>Documentation</strong><span>Every class and '
+            "property with its definition and counts, the concept schemes, the shapes and the queries."
+            "</span></a></div>"
+        )
     parts.append("</section>")
 
     verdict = "ok" if report.conforms else "bad"

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kg.errors import KgError, QueryFileError
+from kg.errors import did_you_mean as _did_you_mean
 
 if TYPE_CHECKING:
     from kg.engines import Result
@@ -103,7 +104,10 @@ class QueryFile:
 
 
 def catalog(dirs: Sequence[Path] | None = None) -> dict[str, QueryFile]:
-    """Every query file in ``dirs`` (default: the built-in ones), by name; an earlier folder wins."""
+    """Every query file in ``dirs`` (default: the built-in ones), by name.
+
+    Two files of the same name in different folders are a QueryFileError naming both.
+    """
     found: dict[str, QueryFile] = {}
     for path in _query_paths(dirs).values():
         query = parse_query_file(path)
@@ -152,8 +156,66 @@ def _query_paths(dirs: Sequence[Path] | None) -> dict[str, Path]:
     paths: dict[str, Path] = {}
     for folder in dirs:
         for path in sorted(Path(folder).glob("*.rq")):
-            paths.setdefault(path.stem, path)
+            other = paths.setdefault(path.stem, path)
+            if other != path and other.resolve() != path.resolve():
+                raise _same_name(path.stem, other, path)
     return paths
+
+
+def _same_name(name: str, first: Path, second: Path) -> QueryFileError:
+    """Two query folders hold a query of the same name: neither may silently hide the other."""
+    from kg.paths import queries_dir
+    from kg.sources import display_path
+
+    builtin = queries_dir().resolve()
+
+    def shown(path: Path) -> str:
+        where = display_path(path.resolve())
+        return f"{where} (built in)" if path.resolve().parent == builtin else where
+
+    renamed = second.with_name(f"my-{name}.rq")
+    return QueryFileError(
+        f'two query files are named "{name}": {shown(first)} and {shown(second)}: a query\'s name is its '
+        f"file name, so rename one of them (such as {display_path(renamed.resolve())})"
+    )
+
+
+QUERIES_ENV = "KG_QUERIES"
+
+
+def env_query_dirs(environ: Mapping[str, str] | None = None) -> list[Path]:
+    """The folders in ``KG_QUERIES`` (separated by ``os.pathsep``, like PATH)."""
+    import os
+
+    value = (os.environ if environ is None else environ).get(QUERIES_ENV, "")
+    return [Path(p) for p in value.split(os.pathsep) if p.strip()]
+
+
+def query_dirs(extra: Sequence[Path | str] = ()) -> list[Path]:
+    """The built-in query folder, then each folder of ``extra`` (--queries, KG_QUERIES), checked.
+
+    A folder that is missing, not a folder, or holds no ``.rq`` file is a QueryFileError.
+    """
+    from kg.paths import queries_dir
+
+    dirs = [queries_dir()]
+    for given in extra:
+        folder = Path(given)
+        if folder.is_dir():
+            if not any(p.is_file() for p in folder.glob("*.rq")):
+                raise QueryFileError(
+                    f"{given}: this query folder holds no .rq file: add one (`kg new-query NAME --dir "
+                    f"{given}` writes a skeleton), or drop the folder from --queries / {QUERIES_ENV}"
+                )
+            dirs.append(folder)
+        elif folder.exists():
+            run = f"; to run this one file, give its path: kg query {given}" if folder.suffix == ".rq" else ""
+            raise QueryFileError(f"{given}: not a folder: --queries takes a folder of .rq files{run}")
+        else:
+            raise QueryFileError(
+                f"{given}: no such query folder: check the path given with --queries or in {QUERIES_ENV}"
+            )
+    return dirs
 
 
 def parse_query_file(path: Path) -> QueryFile:
@@ -314,7 +376,15 @@ def _parse_header(lines: list[str], display: str) -> dict[str, Any]:
         stripped.append(rest)
         shift.append(cut)
     text = "\n".join(stripped)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # its reader refuses control characters at once
+    except yaml.reader.ReaderError as e:
+        line = text.count("\n", 0, e.position)
+        column = e.position - (text.rfind("\n", 0, e.position) + 1) + 1 + shift[line]
+        raise QueryFileError(
+            f"{display}:{line + 1}:{column}: the {HEADER_MARK} header holds the control character "
+            f"U+{e.character:04X}, which YAML does not allow: remove it"
+        ) from None
     try:
         node = loader.get_single_node()
         value = loader.construct_document(node) if node is not None else None
@@ -604,16 +674,6 @@ def _term(
 
 def _known_prefix(text: str, prefixes: Mapping[str, str]) -> bool:
     return text.split(":", 1)[0] in prefixes
-
-
-def _did_you_mean(name: str, candidates: Sequence[str], *, quote: bool = False, suffix: str = "") -> str:
-    import difflib  # errors only: not on the path of a query that runs
-
-    close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.5)
-    if not close:
-        return ""
-    shown = [f'"{c}{suffix}"' if quote else f"{c}{suffix}" for c in close]
-    return f" (did you mean {' or '.join(shown)}?)"
 
 
 def _params_sentence(params: Sequence[Param]) -> str:

@@ -11,8 +11,8 @@ the heaviest import, only when ``check`` runs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -21,7 +21,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, Namespace
 from rdflib.term import Node
 
-from kg.anchor import occurrences
+from kg.errors import KgError
+from kg.quotes import quote_problem, shown
+from kg.sources import Source
 
 EKG = Namespace("https://w3id.org/essay-kg/ns#")
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -29,7 +31,6 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 EVIDENCE_SHAPE = "evidence"  # the shape id of findings from the quote check
 SEVERITIES = ("Violation", "Warning", "Info")
 _RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
-_MAX_VALUE = 80  # characters of a value or quote shown in a finding
 
 # Prefixes used when a graph binds none of its own (rdfs_closure keeps them, a bare Graph may not).
 _FALLBACK_PREFIXES = {
@@ -68,6 +69,7 @@ class Finding:
     message: str
     path: str | None = None
     value: str | None = None
+    where: str | None = None  # file:line:column of the focus node in an extension file, when known
 
 
 @dataclass
@@ -105,7 +107,10 @@ class Report:
                 focus = f"[] at {f.label}"  # a blank node's id changes every run: say where it sits
             else:
                 focus = f"{f.focus} ({f.label})" if f.label else f.focus
-            lines = [f"{f.severity}: {f.shape}", f"  focus:   {focus}", f"  message: {f.message}"]
+            lines = [f"{f.severity}: {f.shape}", f"  focus:   {focus}"]
+            if f.where:
+                lines.append(f"  at:      {f.where}")
+            lines.append(f"  message: {f.message}")
             if f.path:
                 lines.append(f"  path:    {f.path}")
             if f.value:
@@ -119,8 +124,15 @@ class Report:
         return {
             "conforms": self.conforms,
             "counts": self.counts(),
-            "findings": [asdict(f) for f in self.findings],
+            "findings": [_finding_json(f) for f in self.findings],
         }
+
+
+def _finding_json(finding: Finding) -> dict[str, Any]:
+    data = asdict(finding)
+    if data["where"] is None:  # known for findings in extension files only
+        del data["where"]
+    return data
 
 
 def check(data: Graph, shapes: Graph, texts: Mapping[str, str]) -> Report:
@@ -151,6 +163,36 @@ def check(data: Graph, shapes: Graph, texts: Mapping[str, str]) -> Report:
     return Report(_sorted(findings))
 
 
+def with_places(report: Report, data: Graph, sources: Sequence[Source]) -> Report:
+    """``report`` with ``where`` (``file:line:column``) set on each finding whose focus node, or the node a
+    blank focus hangs from, is the subject of a statement in one of ``sources`` (the first that has it)."""
+    from kg.positions import Positions
+    from kg.turtle import decode_utf8
+
+    prefixes = dict(_FALLBACK_PREFIXES)
+    prefixes.update((p, str(ns)) for p, ns in data.namespaces() if p)
+    scanned: dict[Source, Positions] = {}
+    found: list[Finding] = []
+    for finding in report.findings:
+        name = (finding.label or "").split(" ", 1)[0] if finding.focus.startswith("_:") else finding.focus
+        prefix, colon, local = name.partition(":")
+        iri = prefixes[prefix] + local if colon and prefix in prefixes else name.strip("<>")
+        where = None
+        for source in sources:
+            if source not in scanned:
+                try:
+                    scanned[source] = Positions(decode_utf8(source.path.read_bytes(), source.display))
+                except (OSError, KgError):
+                    continue
+            at = scanned[source].subjects.get(iri)
+            if at is not None:
+                line, column = scanned[source].where(at) or (0, 0)
+                where = f"{source.display}:{line}:{column}"
+                break
+        found.append(replace(finding, where=where) if where else finding)
+    return Report(found)
+
+
 def check_evidence(data: Graph, texts: Mapping[str, str]) -> list[Finding]:
     """Check every evidence quote: ``oa:exact == texts[source][start:end]``, and the source is known.
 
@@ -179,6 +221,8 @@ def _shacl_findings(results: Graph, shapes: Graph, names: _Names) -> list[Findin
             # pyshacl adds the shape's own sh:message to a SPARQL constraint's: keep the constraint's.
             own = {str(m) for m in shapes.objects(source, SH.message)}
             messages = [m for m in messages if m not in own] or messages
+        # pyshacl fills in {$this} in the messages of SPARQL constraints only: the others get it here.
+        messages = [m.replace("{$this}", names.node(focus)) for m in messages]
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
         findings.append(
@@ -277,78 +321,10 @@ def _evidence_findings(data: Graph, texts: Mapping[str, str], names: _Names) -> 
                 )
                 continue
             for quote in quotes:
-                problem = _quote_problem(text, quote, spans[0] if len(spans) == 1 else None)
+                problem = quote_problem(text, quote, spans[0] if len(spans) == 1 else None)
                 if problem:
-                    findings.append(finding(problem, _show(quote)))
+                    findings.append(finding(problem, shown(quote)))
     return findings
-
-
-def _quote_problem(text: str, quote: str, span: tuple[int, int] | None) -> str | None:
-    """What is wrong with ``quote`` at ``span`` of ``text``, and how to fix it; None if nothing."""
-    if not quote:
-        return None  # the shapes report an empty quote
-    if span is not None and text[span[0] : span[1]] == quote:
-        return None
-    found = occurrences(text, quote)
-    if not found:
-        near = _near_miss(text, quote)
-        if near is not None:
-            start, end = near
-            return (
-                f"The quote does not occur in the source verbatim, but {_show(text[start:end])} at "
-                f"{start}..{end} differs only in quote marks, dashes or spaces: copy those characters "
-                f"exactly (curly quotes ’ “ ” and … as in the text), then `oa:start {start} ; oa:end {end}`"
-            )
-        return (
-            "The quote does not occur in the source: copy it verbatim from the text (curly quotes "
-            "’ “ ” and … as written, a line break as \\n), then run `python -m kg.anchor FILE.ttl`"
-        )
-    if span is None:
-        return None  # the quote is real; the shapes report the missing or extra offsets
-    start, end = span
-    if start >= end:
-        there = "oa:start must come before oa:end"
-    elif start < 0 or end > len(text):
-        there = f"they lie outside the text, which has {len(text)} characters"
-    else:
-        there = f"the text there is {_show(text[start:end])}"
-    if len(found) == 1:
-        at = found[0]
-        where = f"The quote is at {at}..{at + len(quote)}: set `oa:start {at} ; oa:end {at + len(quote)}`"
-    else:
-        best = min(found, key=lambda o: abs(o - start))
-        spots = ", ".join(f"{o}..{o + len(quote)}" for o in found)
-        where = (
-            f"The quote occurs {len(found)} times, at {spots}: set the offsets of the one you mean, "
-            f"e.g. `oa:start {best} ; oa:end {best + len(quote)}` (the nearest)"
-        )
-    return f"oa:start {start} and oa:end {end} do not select the quote: {there}. {where}"
-
-
-# Characters that look alike and are often typed for one another.
-_LOOKALIKES = ["'’‘`´", '"“”„″', "-–—‐", " \u00a0"]
-
-
-def _near_miss(text: str, quote: str) -> tuple[int, int] | None:
-    """Where ``quote`` occurs if quote marks, dashes, ellipses and runs of spaces may differ."""
-    parts: list[str] = []
-    i = 0
-    while i < len(quote):
-        c = quote[i]
-        if quote.startswith("...", i) or c == "…":
-            parts.append(r"(?:\.\.\.|…)")
-            i += 1 if c == "…" else 3
-            continue
-        if c.isspace():
-            while i < len(quote) and quote[i].isspace():
-                i += 1
-            parts.append(r"\s+")
-            continue
-        group = next((g for g in _LOOKALIKES if c in g), None)
-        parts.append(f"[{re.escape(group)}]" if group else re.escape(c))
-        i += 1
-    match = re.search("".join(parts), text)
-    return (match.start(), match.end()) if match else None
 
 
 #################################################################
@@ -392,7 +368,7 @@ class _Names:
         datatype = str(node.datatype) if node.datatype is not None else None
         if datatype in _BARE_NUMBERS and _BARE_NUMBERS[datatype].match(lexical):
             return lexical  # Turtle reads a bare 41 as an integer and 4.5 as a decimal
-        quoted = _show(lexical)
+        quoted = shown(lexical)
         if node.language:
             return f"{quoted}@{node.language}"
         if datatype is None or datatype == _XSD + "string":
@@ -437,16 +413,6 @@ class _Names:
         ]
         ranked = sorted(specific or edges, key=lambda e: (isinstance(e[0], BNode), str(e[1]), str(e[0])))
         return ranked[0] if ranked else None
-
-
-def _short(text: str) -> str:
-    """A value for one line: backslashes, quotes and line breaks escaped as in Turtle, long text cut."""
-    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
-
-
-def _show(text: str) -> str:
-    return f'"{_short(text)}"'
 
 
 def _local(iri: Node) -> str:

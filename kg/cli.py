@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kg import __version__
-from kg.cli_options import EngineChoice, engine_options, format_choice, output_options, timeout_option
+from kg.cli_options import (
+    EngineChoice,
+    completer,
+    engine_options,
+    format_choice,
+    output_options,
+    timeout_option,
+)
 from kg.errors import KgError
 
 if TYPE_CHECKING:
@@ -34,9 +41,14 @@ class CliError(click.ClickException):
 # runs (or `kg --help` lists them), so that `kg query` does not pay for them (click's "lazily loading
 # subcommands" recipe).
 LAZY_COMMANDS = {
+    "anchor": "kg.cli_anchor:anchor",
     "ask": "kg.cli_ask:ask",
     "build": "kg.cli_viz:build",
+    "completion": "kg.cli_completion:completion",
     "describe": "kg.cli_describe:describe",
+    "docs": "kg.cli_docs:docs",
+    "lint": "kg.cli_lint:lint",
+    "new-query": "kg.cli_new_query:new_query",
     "viz": "kg.cli_viz:viz",
 }
 
@@ -60,6 +72,13 @@ class KgGroup(click.Group):
             self.add_command(command, cmd_name)
         return command
 
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
+        # Only when the shell asks (_KG_COMPLETE set): kg.completion answers, never with a traceback.
+        if os.environ.get(complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()):
+            from kg.completion import shell_complete_quietly
+
+            shell_complete_quietly(self, ctx_args, prog_name, complete_var)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -81,9 +100,19 @@ class KgGroup(click.Group):
 class Options:
     """The global options, handed to every command (a plain class: dataclasses costs ~10 ms to import)."""
 
-    def __init__(self, data: list[Path], debug: bool) -> None:
+    def __init__(self, data: list[Path], debug: bool, queries: list[Path] | None = None) -> None:
         self.data = data
         self.debug = debug
+        self.queries = queries or []  # query folders added to the built-in one (--queries, KG_QUERIES)
+        self.force = False  # --force: compile user files in spite of lint errors
+
+    def query_dirs(self) -> list[Path] | None:
+        """The folders to find query files in (None: the built-in one only), each checked."""
+        if not self.queries:
+            return None
+        from kg.catalog import query_dirs
+
+        return query_dirs(self.queries)
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -101,9 +130,26 @@ def _debug(ctx: click.Context) -> bool:
     help="A Turtle file or folder of them to load with the ontology. Repeatable; "
     "KG_DATA adds more (paths separated by ':', like PATH).",
 )
+@click.option(
+    "--queries",
+    "queries",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    shell_complete=completer("dirs"),
+    help="A folder of query files (.rq) to add to the built-in ones, for list, query and ask. "
+    "Repeatable; KG_QUERIES adds more (folders separated by ':').",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Compile extension files into the store even when `kg lint` finds errors in them.",
+)
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[Path, ...], debug: bool) -> None:
+def cli(
+    ctx: click.Context, data: tuple[Path, ...], queries: tuple[Path, ...], force: bool, debug: bool
+) -> None:
     """The knowledge graph of "Social Media and The Tale of Two Career Paths".
 
     Every command loads the built-in ontology (core, essay, comments) plus any
@@ -114,10 +160,18 @@ def cli(ctx: click.Context, data: tuple[Path, ...], debug: bool) -> None:
       kg validate
       kg stats
       kg --data extension.ttl export --format ttl -o outputs/graph.ttl
+      kg --queries my-queries list
+      kg --force --data draft.ttl query stages
     """
+    from kg.catalog import env_query_dirs
     from kg.sources import env_data_paths
 
-    ctx.obj = Options(data=[*env_data_paths(), *data], debug=debug)
+    ctx.obj = Options(data=[*env_data_paths(), *data], debug=debug, queries=[*queries, *env_query_dirs()])
+    ctx.obj.force = force
+    if force or "kg.compile" in sys.modules:  # kg.compile reads it when it builds or opens a store
+        import kg.compile
+
+        kg.compile.ALLOW_LINT_ERRORS = force
 
 
 _paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
@@ -147,11 +201,14 @@ def validate(options: Options, paths: tuple[Path, ...], fmt: str) -> None:
       kg validate my-extension.ttl
       kg validate --format json extensions/ > report.json
     """
-    from kg.checks import check
+    from kg.checks import check, with_places
     from kg.infer import rdfs_closure
+    from kg.sources import expand
 
     loaded = _load(options, paths)
     report = check(rdfs_closure(loaded.graph), loaded.shapes, loaded.texts)
+    if report.findings and (options.data or paths):  # say where in the user's files each problem is
+        report = with_places(report, loaded.graph, expand([*options.data, *paths]))
     if fmt == "json":
         click.echo(_as_json(report.to_json()))
     else:
@@ -251,23 +308,33 @@ def _check_format_early(form: str, fmt: str | None) -> None:
 
 
 @cli.command("list")
-@click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only queries with this tag (repeatable).")
+@click.option(
+    "--tag",
+    "tags",
+    multiple=True,
+    metavar="TAG",
+    help="Only queries with this tag (repeatable).",
+    shell_complete=completer("tags"),
+)
 @format_choice("table", "json", help_text="A table, or a JSON list of {name, summary, parameters}.")
-def list_queries(tags: tuple[str, ...], fmt: str) -> None:
+@click.pass_obj
+def list_queries(options: Options, tags: tuple[str, ...], fmt: str) -> None:
     """List the named queries: name, parameters ([optional]) and summary.
 
     Run one with `kg query NAME`; `kg query NAME --show` prints its SPARQL.
+    The global --queries DIR (or KG_QUERIES) adds the queries of a folder.
 
     \b
     Example:
       kg list
       kg list --tag stages
       kg list --format json
+      kg --queries my-queries list
     """
     from kg.catalog import catalog, with_tags
     from kg.render import query_list_text
 
-    queries = with_tags(list(catalog().values()), tags)
+    queries = with_tags(list(catalog(options.query_dirs()).values()), tags)
     if fmt == "json":
         click.echo(_as_json([q.to_json() for q in queries]))
     else:
@@ -275,7 +342,7 @@ def list_queries(tags: tuple[str, ...], fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("name", metavar="NAME|PATH.rq")
+@click.argument("name", metavar="NAME|PATH.rq", shell_complete=completer("queries"))
 @click.option(
     "-p",
     "--param",
@@ -310,10 +377,11 @@ def query(
       kg query statistics --format csv > statistics.csv
       kg query neighbourhood -p entity ekg:JeremiahOwyang --format nt
       kg query stages --show
+      kg --queries my-queries query my-query
     """
     from kg.catalog import find_query, run_query
 
-    found = find_query(name)
+    found = find_query(name, options.query_dirs())
     given = _given(params)
     if show:
         from kg.render import query_show_text

@@ -14,6 +14,7 @@ from kg.errors import KgError
 
 PROMPT = "ask> "
 QUIT = {":q", ":quit", "quit", "exit"}
+ESSAY_TEXT = "essay.txt"  # the label of ekg:essay: evidence that names no other text quotes it
 
 
 @click.command()
@@ -37,12 +38,14 @@ def ask(options: Any, question: str | None, explain: bool, fmt: str, engine: Eng
       kg ask "What comes after the Awakening?"
       kg ask "What share of strategists sit in marketing?" --format json
       kg ask "Who published the report?" --explain
+      kg --queries my-queries ask "How far into the career does the Awakening come?"
       kg ask
     """
     from kg.ask import knowledge_for
 
+    dirs = options.query_dirs() if hasattr(options, "query_dirs") else None
     opened = engine.open(options.data)
-    knowledge = knowledge_for(opened)
+    knowledge = knowledge_for(opened, dirs)
     if question is not None:
         answered = _answer(question, opened, knowledge, explain, fmt)
         sys.exit(0 if answered else 1)
@@ -79,8 +82,15 @@ def answer_text(answer: Any) -> str:
     else:
         lines = ["Answer:"] + [f"  {i}. {printable(a)}" for i, a in enumerate(answer.answers, 1)]
     if answer.evidence:
-        lines += ["", "Evidence (essay.txt, offsets in characters):"]
-        lines += [f'  [{e["start"]}-{e["end"]}] "{printable(e["quote"])}"' for e in answer.evidence]
+        sources = {e.get("source", ESSAY_TEXT) for e in answer.evidence}
+        if sources == {ESSAY_TEXT}:
+            lines += ["", f"Evidence ({ESSAY_TEXT}, offsets in characters):"]
+            lines += [f'  [{e["start"]}-{e["end"]}] "{printable(e["quote"])}"' for e in answer.evidence]
+        else:  # an extension's own source text among them: name each quote's
+            lines += ["", "Evidence (offsets in characters):"]
+            for e in answer.evidence:
+                where = f"{e['start']}-{e['end']} {printable(e.get('source', ESSAY_TEXT))}"
+                lines.append(f'  [{where}] "{printable(e["quote"])}"')
     bound = ", ".join(f"{k} = {printable(v)}" for k, v in answer.bindings.items())
     lines += ["", f"Query: {answer.query}" + (f" ({bound})" if bound else "")]
     return "\n".join(lines)

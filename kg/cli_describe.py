@@ -6,11 +6,11 @@ from typing import Any
 
 import click
 
-from kg.cli_options import EngineChoice, engine_options, format_choice
+from kg.cli_options import EngineChoice, completer, engine_options, format_choice
 
 
 @click.command()
-@click.argument("entity")
+@click.argument("entity", shell_complete=completer("entities"))
 @format_choice("text", "json")
 @engine_options
 @click.pass_obj

@@ -48,6 +48,18 @@ class EngineChoice:
         )
 
 
+def completer(kind: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
+    """A ``shell_complete`` callback offering ``kind`` (queries, tags, constructs, views, entities);
+    kg.completion is imported only when the shell asks."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from kg.completion import complete as offer
+
+        return offer(kind, ctx, incomplete)
+
+    return complete
+
+
 def timeout_option(help_text: str = "Give up on an endpoint that has not answered after this long.") -> Any:
     return click.option(
         "--timeout",

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from kg.cli_options import completer
 from kg.errors import KgError, OutputError
 
 DEFAULT_FOLDER = Path("outputs")
@@ -27,7 +28,7 @@ def _extra(options: Any, paths: tuple[Path, ...]) -> list[Path]:
 
 
 @click.command()
-@click.argument("view", required=False, metavar="VIEW")
+@click.argument("view", required=False, metavar="VIEW", shell_complete=completer("views"))
 @_paths_argument
 @click.option("--list", "list_views", is_flag=True, help="Name the views, with one line each, and stop.")
 @click.option(
@@ -38,7 +39,10 @@ def _extra(options: Any, paths: tuple[Path, ...]) -> list[Path]:
 )
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser afterwards.")
 @click.option(
-    "--focus", metavar="ENTITY", help="focus view: the entity (a label, a prefixed name or an IRI)."
+    "--focus",
+    metavar="ENTITY",
+    help="focus view: the entity (a label, a prefixed name or an IRI).",
+    shell_complete=completer("entities"),
 )
 @click.option(
     "--depth",
@@ -47,7 +51,12 @@ def _extra(options: Any, paths: tuple[Path, ...]) -> list[Path]:
     metavar="N",
     help="focus view: how many links out from the entity.  [default: 1]",
 )
-@click.option("--query", metavar="NAME|FILE", help="query view: a CONSTRUCT query file, by name or path.")
+@click.option(
+    "--query",
+    metavar="NAME|FILE",
+    help="query view: a CONSTRUCT query file, by name or path.",
+    shell_complete=completer("constructs"),
+)
 @click.option(
     "-p",
     "--param",
@@ -151,7 +160,8 @@ def build(options: Any, paths: tuple[Path, ...], output: Path, no_queries: bool)
     Writes into the folder (default outputs/): overview, stages, challenges,
     actors, discussion and essay pages, a page per CONSTRUCT query file,
     index.html (links to every page, the stats, the validation report, the
-    query catalogue), validation.json, stats.json, and the graph with its
+    query catalogue), docs.html (the ontology's documentation, as `kg docs`
+    writes it), validation.json, stats.json, and the graph with its
     inferences as graph.ttl, .nt, .jsonld, .graphml and .gexf. Nothing is
     replaced until everything is ready: a failed build leaves the previous
     files whole. Exit status: 0, or 1 when the graph does not conform (the

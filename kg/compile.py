@@ -47,13 +47,16 @@ from kg.sources import Source, builtin_sources, expand
 # Only a build needs hashlib (its OpenSSL import costs ~3 ms), kg.infer and kg.turtle: they are imported
 # there, so that a query on a store that is already built does not pay for them (see _Memo).
 
-FORMAT_VERSION = 2  # bump when the layout of a store folder changes (2: asserted = the default graph)
+# Bump when the layout of a store folder changes (2: asserted = the default graph; 3: the user's files linted
+# before a build, and a store built in spite of lint errors holds them in LINT_ERRORS).
+FORMAT_VERSION = 3
 INFERRED = "urn:essay-kg:inferred"  # the RDFS entailments; the asserted triples are the default graph
 CACHE_ENV = "KG_CACHE_DIR"
 KEEP = 3  # compiled stores kept in the cache; the least recently used beyond these are removed
 COMPLETE = "complete"
 PREFIXES = "prefixes.json"
 DB = "db"
+LINT_ERRORS = "lint-errors.json"  # in a store built with --force from files with lint errors: the errors
 STALE_SECONDS = 3600  # a build or trash folder this old was left by a process that died
 DIGESTS = "digests.json"  # fingerprints and large files' sha256, remembered by their stat (see _Memo)
 DIGEST_MEMO_BYTES = 1 << 20  # smaller files' digests are not remembered on their own (~1 ms a MB)
@@ -61,6 +64,8 @@ MEMO_FINGERPRINTS = 100  # sets of sources whose fingerprint is remembered, the 
 RACY_NS = 2_000_000_000  # a file changed this recently is hashed again next time
 
 _opened: dict[Path, Compiled] = {}  # one read-only handle per store and process
+# `kg --force` sets this: build and open stores of user files that have lint errors (kg.lint).
+ALLOW_LINT_ERRORS = False
 Triple = tuple[Any, Any, Any]
 
 
@@ -101,27 +106,95 @@ def sources_for(extra: Sequence[Path | str] = (), ontology_dir: Path | None = No
     return unique
 
 
-def compiled_store(extra: Sequence[Path] = (), *, ontology_dir: Path | None = None) -> Compiled:
-    """The compiled store of the ontology plus ``extra`` Turtle files or folders, built if missing."""
+def compiled_store(
+    extra: Sequence[Path] = (), *, ontology_dir: Path | None = None, force: bool | None = None
+) -> Compiled:
+    """The compiled store of the ontology plus ``extra`` Turtle files or folders, built if missing.
+
+    The gate: before a build, the ``extra`` files are linted (kg.lint), and an
+    ERROR in them is a LintError naming each one, unless ``force`` (default:
+    ALLOW_LINT_ERRORS, which `kg --force` sets). A store built with ``force``
+    remembers the errors, so that it is refused without ``force`` as well.
+    """
+    force = ALLOW_LINT_ERRORS if force is None else force
     sources = sources_for(extra, ontology_dir)
     root = cache_dir()
     memo = _Memo(root)
     final = root / f"store-{memo.fingerprint(sources)}"
     memo.save()
     if final in _opened and (final / COMPLETE).is_file():
+        if extra and not force:
+            _refuse_if_linted(final)
         return _opened[final]
+    user = {s.path for s in expand(extra)} if extra else set()
     if not (final / COMPLETE).is_file():
-        final = _build_in_place(sources, root, final)
+        final = _build_in_place(sources, root, final, user=user, force=force)
+    if extra and not force:
+        _refuse_if_linted(final)
+    try:
+        return _open(final)
+    except _Damaged as damaged:  # damaged on disk (a crash, a full disk, a hand): set aside, then rebuilt
+        _set_aside(root, final, damaged.marker)
+    final = _build_in_place(sources, root, final, user=user, force=force)
+    if extra and not force:
+        _refuse_if_linted(final)
     return _open(final)
 
 
-def _open(final: Path) -> Compiled:
+class _Damaged(KgError):
+    """A compiled store that cannot be opened, or whose files changed since it was built."""
+
+    def __init__(self, message: str, marker: tuple[int, str] | None) -> None:
+        super().__init__(message)
+        self.marker = marker
+
+
+def _marker(final: Path) -> tuple[int, str] | None:
+    """What identifies one build of ``final``: its marker's inode and text (a rebuild writes a new one)."""
     try:
-        store = ox.Store.read_only(str(final / DB))
+        path = final / COMPLETE
+        return path.stat().st_ino, path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _set_aside(root: Path, final: Path, marker: tuple[int, str] | None) -> None:
+    """Remove the damaged store ``final``, unless another process rebuilt it since ``marker`` was read."""
+    with _build_lock(root):
+        if _marker(final) == marker:
+            _remove(final)
+    _opened.pop(final, None)
+
+
+def _refuse_if_linted(final: Path) -> None:
+    """Raise the LintError of a store built with --force from files with lint errors (one stat if none)."""
+    if (final / LINT_ERRORS).is_file():
+        from kg.lint import Finding, gate_error
+
+        try:
+            rows = json.loads((final / LINT_ERRORS).read_text(encoding="utf-8"))
+            findings = [Finding(**row) for row in rows]
+        except (OSError, ValueError, TypeError):
+            findings = []
+        raise gate_error(findings)
+
+
+def _open(final: Path) -> Compiled:
+    marker = _marker(final)
+    try:
+        built = json.loads(marker[1]) if marker else None
+        if not isinstance(built, dict):
+            raise ValueError(f"its {COMPLETE} marker is damaged")
+        files = built.get("files")
+        if files is not None and _db_files(final / DB) != files:
+            raise ValueError("its files changed since it was built")
+        store = ox.Store.read_only(str(final / DB))  # RocksDB: RuntimeError "Corruption: ..." or OSError
         prefixes = json.loads((final / PREFIXES).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise KgError(
-            f"{final}: the compiled store cannot be opened ({e}): delete this folder and run kg again"
+        if not isinstance(prefixes, dict) or not all(isinstance(v, str) for v in prefixes.values()):
+            raise ValueError(f"{PREFIXES} does not map prefixes to namespaces")
+    except (OSError, RuntimeError, ValueError) as e:
+        raise _Damaged(
+            f"{final}: the compiled store cannot be opened ({e}): delete this folder and run kg again", marker
         ) from None
     with contextlib.suppress(OSError):  # a read-only cache is fine
         os.utime(final / COMPLETE)  # marks it recently used, so that cleaning up keeps it
@@ -254,11 +327,20 @@ def _racy(st: os.stat_result) -> bool:
     return time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) <= RACY_NS
 
 
-def _build_in_place(sources: Sequence[Source], root: Path, expected: Path) -> Path:
+def _build_in_place(
+    sources: Sequence[Source],
+    root: Path,
+    expected: Path,
+    *,
+    user: set[Path] | None = None,
+    force: bool = False,
+) -> Path:
     """Build the store of ``sources`` and rename it into place; returns its folder.
 
     ``expected`` is the folder the sources' fingerprint names; if the sources
     change during the build, the folder of what was read is returned instead.
+    The ``user`` files among ``sources`` are linted first: an ERROR refuses the
+    build (a LintError) unless ``force``.
     """
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -270,9 +352,17 @@ def _build_in_place(sources: Sequence[Source], root: Path, expected: Path) -> Pa
     with _build_lock(root):
         if (expected / COMPLETE).is_file():  # built by another process while this one waited
             return expected
+        errors = _lint_gate(sources, user or set())
+        if errors and not force:
+            from kg.lint import gate_error
+
+            raise gate_error(errors)
         # What is hashed is what is loaded: the fingerprint comes from the bytes the build reads.
         tmp = Path(_mkdtemp(root))
         try:
+            if errors:  # written before the store is complete: a forced store is never taken for a clean one
+                rows = json.dumps([f._asdict() for f in errors], indent=1, ensure_ascii=False)
+                (tmp / LINT_ERRORS).write_text(rows + "\n", encoding="utf-8")
             fingerprint = build(sources, tmp)
             final = root / f"store-{fingerprint}"
             if (final / COMPLETE).is_file():  # a source changed back while building
@@ -284,6 +374,15 @@ def _build_in_place(sources: Sequence[Source], root: Path, expected: Path) -> Pa
             raise
         _collect(root, keep=final)
     return final
+
+
+def _lint_gate(sources: Sequence[Source], user: set[Path]) -> list[Any]:
+    """The lint ERRORs in the ``user`` files (the ontology's own files are not gated)."""
+    if not user:
+        return []
+    from kg.lint import gate
+
+    return gate(sources, user)
 
 
 def _mkdtemp(root: Path) -> str:
@@ -357,9 +456,26 @@ def build(sources: Sequence[Source], folder: Path) -> str:
         "triples": counts,
         "sources": [str(s.path) for s in sources],
         "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "files": _db_files(folder / DB),  # checked at every open: a damaged store is rebuilt, not read
     }
     (folder / COMPLETE).write_text(json.dumps(marker, indent=1) + "\n", encoding="utf-8")
     return fingerprint
+
+
+def _db_files(db: Path) -> dict[str, list[int]]:
+    """Each file of a closed store: name -> [size, mtime in ns]. Opening it read-only changes none of them.
+
+    A file truncated, removed or written to since the build shows here (~50 µs for a
+    store's few dozen files). RocksDB did not notice a garbled block of a table file:
+    reading it cost a query all the machine's memory.
+    """
+    files = {}
+    with os.scandir(db) as entries:
+        for entry in entries:
+            if entry.is_file() and not entry.name.startswith(("LOG", "LOCK")):  # RocksDB's own log
+                st = entry.stat()
+                files[entry.name] = [st.st_size, st.st_mtime_ns]
+    return files
 
 
 def _scan(sources: Sequence[Source], texts: Sequence[str]) -> tuple[set[Any], dict[str, str]]:
@@ -370,7 +486,7 @@ def _scan(sources: Sequence[Source], texts: Sequence[str]) -> tuple[set[Any], di
     (entailed triples are checked against what is asserted with them).
     """
     from kg.infer import DOMAIN, RANGE, RDF_TYPE, SUB_CLASS_OF, SUB_PROPERTY_OF
-    from kg.turtle import explain_error
+    from kg.turtle import explain_error, term_checker, token_too_long
 
     schema = {ox.NamedNode(p) for p in (RDF_TYPE, SUB_CLASS_OF, SUB_PROPERTY_OF, DOMAIN, RANGE)}
     property_axioms = {ox.NamedNode(p) for p in (SUB_PROPERTY_OF, DOMAIN, RANGE)}
@@ -379,14 +495,19 @@ def _scan(sources: Sequence[Source], texts: Sequence[str]) -> tuple[set[Any], di
     prefixes: dict[str, str] = {}
     for source, text in zip(sources, texts, strict=True):
         parser = ox.parse(text, ox.RdfFormat.TURTLE)
+        check = term_checker(text, source.display)  # ill-typed literals and triple terms, as kg.turtle
         try:
             for q in parser:
+                if check is not None:
+                    check(q)
                 if q.predicate in property_axioms:
                     keep.add(q.subject)
                     if q.predicate == sub_property_of:
                         keep.add(q.object)
         except SyntaxError as e:
             raise explain_error(e, text, source.display, prefixes) from None
+        except MemoryError:
+            raise token_too_long(text, source.display) from None
         for prefix, iri in parser.prefixes.items():
             prefixes.setdefault(prefix, iri)
     return keep, prefixes

@@ -167,10 +167,13 @@ def syntax_error(
     lines = original.split("\n")
     shown = ""
     if 1 <= line <= len(lines):
+        from kg.printable import printable  # the query's control characters must not drive the terminal
+
         text = lines[line - 1].rstrip("\r")
-        shown = f"\n  {text}\n  {' ' * (min(column, len(text) + 1) - 1)}^"
+        before = printable(text[: min(column, len(text) + 1) - 1])
+        shown = f"\n  {printable(text)}\n  {' ' * len(before)}^"
     return KgError(
-        f"SPARQL syntax error at line {line}, column {column}: {message}: correct the query{shown}"
+        f"SPARQL syntax error at line {line}, column {column}: {printable(message)}: correct the query{shown}"
     )
 
 
@@ -216,6 +219,11 @@ class RdflibEngine:
             raise syntax_error(e.msg, sparql, sparql, e.lineno, e.col) from None
         except KgError:
             raise
+        except RecursionError:  # rdflib's parser and evaluator recurse: ~50 nested groups are enough
+            raise KgError(
+                "the query nests too deep for rdflib: flatten it, or run it on the default engine "
+                "(--engine oxigraph)"
+            ) from None
         except Exception as e:  # rdflib raises plain Exceptions for unknown prefixes and the like
             raise KgError(f"the query failed on rdflib: {type(e).__name__}: {e}") from None
 
@@ -330,7 +338,7 @@ class EndpointEngine:
                 return from_oxigraph(form, ox.parse_query_results(body, results_format))
             rdf_format = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.N_TRIPLES
             return Result(form, triples=[q.triple for q in ox.parse(body, rdf_format)])
-        except (SyntaxError, ValueError) as e:
+        except (SyntaxError, ValueError, MemoryError) as e:  # MemoryError: a token over 16 MiB
             raise EndpointError(
                 f"endpoint {self.url} answered with something kg cannot read as "
                 f"{'SPARQL results' if tabular else 'RDF'} ({media or 'no content type'}: {e}): "

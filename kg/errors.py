@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class KgError(Exception):
     """Base class: the message says what is wrong and how to fix it."""
@@ -30,3 +32,30 @@ class OutputError(KgError):
 
 class QueryFileError(KgError):
     """A query file cannot be found or read, or its ``#+`` header is wrong (``path:line: ...``)."""
+
+
+class LintError(KgError):
+    """The user's Turtle files have lint errors, so they are not compiled: listed in the message."""
+
+    def __init__(self, message: str, findings: list[object]) -> None:
+        super().__init__(message)
+        self.findings = findings
+
+
+def did_you_mean(
+    name: str,
+    candidates: Iterable[str],
+    *,
+    quote: bool = False,
+    suffix: str = "",
+    limit: int = 3,
+    cutoff: float = 0.5,
+) -> str:
+    """`` (did you mean X or Y?)``: the ``limit`` candidates closest to ``name``, or "" when none is close."""
+    import difflib  # errors only: not on the path of a query that runs
+
+    close = difflib.get_close_matches(name, list(candidates), n=limit, cutoff=cutoff)
+    if not close:
+        return ""
+    shown = [f'"{c}{suffix}"' if quote else f"{c}{suffix}" for c in close]
+    return f" (did you mean {' or '.join(shown)}?)"

@@ -39,12 +39,31 @@ def serialize(graph: Graph, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise KgError(f"unknown export format {fmt!r}: use one of {', '.join(ALL_FORMATS)}")
     if fmt == "nt":
-        lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-        return "".join(f"{line}\n" for line in sorted(filter(None, lines))).encode("utf-8")
+        return _sorted_ntriples(graph)
+    try:
+        if fmt == "jsonld":
+            context = used_prefixes(graph)
+            return graph.serialize(format="json-ld", context=context, indent=2, encoding="utf-8")
+        return graph.serialize(format=FORMATS[fmt], encoding="utf-8")
+    except RecursionError:
+        # rdflib's Turtle and JSON-LD writers nest a blank node used once inside its parent, recursively:
+        # a few hundred levels of [ ... [ ... ] ] exhaust Python's stack. Oxigraph writes them flat.
+        return _flat(graph, fmt)
+
+
+def _sorted_ntriples(graph: Graph) -> bytes:
+    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    return "".join(f"{line}\n" for line in sorted(filter(None, lines))).encode("utf-8")
+
+
+def _flat(graph: Graph, fmt: str) -> bytes:
+    """``graph`` in Turtle or JSON-LD with every blank node labelled, none nested (written by Oxigraph)."""
+    import pyoxigraph as ox
+
+    triples = ox.parse(_sorted_ntriples(graph), ox.RdfFormat.N_TRIPLES)
     if fmt == "jsonld":
-        context = used_prefixes(graph)
-        return graph.serialize(format="json-ld", context=context, indent=2, encoding="utf-8")
-    return graph.serialize(format=FORMATS[fmt], encoding="utf-8")
+        return bytes(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
+    return bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used_prefixes(graph)))
 
 
 def used_prefixes(graph: Graph) -> dict[str, str]:

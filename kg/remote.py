@@ -111,7 +111,8 @@ def _unreachable(url: str, reason: object, what: str) -> EndpointError:
 
 def _http_error(url: str, error: object, what: str) -> EndpointError:
     code = getattr(error, "code", 0)
-    reason = getattr(error, "reason", "") or ""
+    # One line: urllib's message for a redirect loop has two.
+    reason = " ".join(str(getattr(error, "reason", "") or "").split())
     try:
         body = error.read().decode("utf-8", "replace")  # type: ignore[attr-defined]
     except Exception:

@@ -162,32 +162,41 @@ def _add(graph: Graph, parsed: ParsedTurtle) -> None:
 
 def _read_texts(source: Source, parsed: ParsedTurtle, loaded: Loaded) -> None:
     """Read every source text the file points at with ``ekg:localPath``."""
-    from kg.turtle import decode_utf8
-
     for subject, predicate, value in parsed.triples:
         if str(predicate) != LOCAL_PATH:
             continue
-        text_path = (source.path.parent / str(value)).resolve()
-        where = _locate(parsed.text, str(value), source.display)
-        try:
-            data = text_path.read_bytes()
-        except FileNotFoundError:
-            raise SourceError(
-                f'{where}: source text "{value}" not found (looked for {display_path(text_path)}): '
-                "fix ekg:localPath; it is relative to this Turtle file's folder"
-            ) from None
-        except OSError as e:
-            raise SourceError(
-                f"{where}: cannot read source text {display_path(text_path)}: {e.strerror}"
-            ) from None
-        try:
-            # keep_bom: offsets count from the file's first character, as kg.anchor counts them.
-            text = decode_utf8(data, display_path(text_path), keep_bom=True)
-        except ParseError as e:
-            raise SourceError(f"{e} (source text named at {where})") from None
-        # Same newline handling as Path.read_text, which kg.anchor uses to compute offsets.
-        loaded.texts[str(subject)] = text.replace("\r\n", "\n").replace("\r", "\n")
+        text, text_path = read_source_text(source, parsed.text, str(value))
+        loaded.texts[str(subject)] = text
         loaded.text_files[str(subject)] = text_path
+
+
+def read_source_text(source: Source, turtle: str, value: str) -> tuple[str, Path]:
+    """The text ``ekg:localPath "value"`` names in ``source`` (whose Turtle is ``turtle``), and its path.
+
+    The path is relative to the Turtle file's folder; newlines are read as
+    Path.read_text reads them, so offsets agree with kg.anchor's.
+    """
+    from kg.turtle import decode_utf8
+
+    text_path = (source.path.parent / value).resolve()
+    where = _locate(turtle, value, source.display)
+    try:
+        data = text_path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(
+            f'{where}: source text "{value}" not found (looked for {display_path(text_path)}): '
+            "fix ekg:localPath; it is relative to this Turtle file's folder"
+        ) from None
+    except OSError as e:
+        shown = display_path(text_path)
+        raise SourceError(f"{where}: cannot read source text {shown}: {e.strerror}") from None
+    try:
+        # keep_bom: offsets count from the file's first character, as kg.anchor counts them.
+        text = decode_utf8(data, display_path(text_path), keep_bom=True)
+    except ParseError as e:
+        raise SourceError(f"{e} (source text named at {where})") from None
+    # Same newline handling as Path.read_text, which kg.anchor uses to compute offsets.
+    return text.replace("\r\n", "\n").replace("\r", "\n"), text_path
 
 
 def _locate(text: str, value: str, display: str) -> str:

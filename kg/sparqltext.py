@@ -28,10 +28,10 @@ _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
   | (?P<comment>\#[^\n\r]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)
-             |'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)
-             |"(?:[^"\\\n\r]|\\.)*(?:"|(?=[\n\r])|\Z)
-             |'(?:[^'\\\n\r]|\\.)*(?:'|(?=[\n\r])|\Z))
+  | (?P<string>\"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*(?:\"\"\"|\Z)
+             |'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*(?:'''|\Z)
+             |"[^"\\\n\r]*(?:\\.[^"\\\n\r]*)*(?:"|(?=[\n\r])|\Z)
+             |'[^'\\\n\r]*(?:\\.[^'\\\n\r]*)*(?:'|(?=[\n\r])|\Z))
   | (?P<iri><[^<>"\x00-\x20]*>)
   | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
   | (?P<bnode>_:[\w\-.]*)
@@ -74,6 +74,7 @@ def _keyword(token: Token) -> str | None:
 def query_form(sparql: str) -> str:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``; KgError for SPARQL Update or no query at all."""
     toks = tokens(sparql)
+    _check_size(sparql, toks)
     for tok in toks:
         if _keyword(tok) in UPDATE_KEYWORDS:
             raise KgError(
@@ -91,6 +92,55 @@ def query_form(sparql: str) -> str:
         f"not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prefixes, "
         f"found {found!r} at line {_line(sparql, toks[i].start)}: correct the query"
     )
+
+
+MAX_DEPTH = 128  # brackets of any kind inside each other; Oxigraph's parser crashed the process at ~1,000
+MAX_OPERATORS = 4000  # operator tokens; a chain of ~10,000 "||" crashed it too
+_OPERATORS = frozenset("!|&+-*/^<>=")
+
+
+def _check_size(sparql: str, toks: tuple[Token, ...]) -> None:
+    """KgError for a query nested too deep or chaining too many operators for the engines to survive.
+
+    Oxigraph's parser recurses: thousands of nested groups or chained operators
+    overflow its stack and kill the process (no exception to catch); rdflib's
+    raises RecursionError much sooner. Real queries stay far below these limits.
+    """
+    depth = operators = 0
+    previous = Token("space", "", -1, -1)
+    for tok in toks:
+        if (
+            tok.kind == "punct"
+            and tok.text in "|&"
+            and previous.text == tok.text
+            and previous.end == tok.start
+        ):
+            continue  # the second character of || or &&
+        previous = tok
+        if tok.kind != "punct":
+            if tok.kind == "word" and tok.text.upper() == "UNION":
+                operators += 1
+            continue
+        char = tok.text
+        if char in "{([":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = _line(sparql, tok.start)
+                column = tok.start - sparql.rfind("\n", 0, tok.start)
+                raise KgError(
+                    f"the query nests brackets more than {MAX_DEPTH} levels deep (line {line}, "
+                    f"column {column}): kg does not run it, as the engine would run out of stack: "
+                    "flatten the query"
+                )
+        elif char in "})]":
+            depth -= 1
+        elif char in _OPERATORS:
+            operators += 1
+    if operators > MAX_OPERATORS:
+        raise KgError(
+            f"the query holds {operators:,} operators (kg takes at most {MAX_OPERATORS:,}): the engine "
+            "would run out of stack: split it, or use VALUES or IN ( ... ) for long lists"
+        )
 
 
 def _skip_prologue(toks: tuple[Token, ...]) -> int:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import ParseError
+from kg.printable import printable
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -31,6 +32,7 @@ _LOCATION = re.compile(
     r"|between line \d+ column \d+ and line \d+ column \d+): "
 )
 _UNDECLARED = re.compile(r"^The prefix (?P<prefix>\S*): has not been declared$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # Oxigraph ends a line at each of them
 _DECLARATION = re.compile(r"^\s*(?:@prefix|prefix)\s+(?P<prefix>[^\s:]*):\s*<(?P<iri>[^>]*)>", re.I | re.M)
 
 
@@ -55,10 +57,18 @@ def parse_turtle(data: bytes, display: str, known_prefixes: Mapping[str, str] | 
     text = decode_utf8(data, display)
     parser = ox.parse(text, format=ox.RdfFormat.TURTLE)
     convert = _term_converter()
+    triples = []
+    add = triples.append
+    check = term_checker(text, display)
     try:
-        triples = [(convert(q.subject), convert(q.predicate), convert(q.object)) for q in parser]
+        for q in parser:
+            if check is not None:
+                check(q)
+            add((convert(q.subject), convert(q.predicate), convert(q.object)))
     except SyntaxError as e:
         raise explain_error(e, text, display, known_prefixes or {}) from None
+    except MemoryError:
+        raise token_too_long(text, display) from None
     return ParsedTurtle(triples, dict(parser.prefixes), text)
 
 
@@ -74,11 +84,12 @@ def decode_utf8(data: bytes, display: str, *, keep_bom: bool = False) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
         before = data[: e.start]
-        line_start = before.rfind(b"\n") + 1
+        breaks = list(re.finditer(rb"\r\n|\r|\n", before))  # as Oxigraph counts lines: CR alone ends one too
+        line_start = breaks[-1].end() if breaks else 0
         column = len(before[line_start:].decode("utf-8", "replace")) + 1
         raise ParseError(
             display,
-            before.count(b"\n") + 1,
+            len(breaks) + 1,
             column,
             f"byte 0x{data[e.start]:02X} is not UTF-8: save the file with the UTF-8 encoding",
         ) from None
@@ -122,12 +133,22 @@ def declared_prefixes(text: str) -> dict[str, str]:
 
 
 def explain_error(error: SyntaxError, text: str, display: str, known: Mapping[str, str]) -> ParseError:
-    """Turn Oxigraph's message into ``path:line:col: what is wrong, and how to fix it``."""
+    """Turn Oxigraph's message into ``path:line:col: what is wrong, and how to fix it``.
+
+    Control characters from the file are written as escapes: the message goes to a terminal.
+    """
+    found = _explain(error, text, display, known)
+    return ParseError(found.path, found.line, found.column, printable(found.problem))
+
+
+def _explain(error: SyntaxError, text: str, display: str, known: Mapping[str, str]) -> ParseError:
     line = error.lineno or 1
     column = error.offset or 1
     problem = _LOCATION.sub("", error.msg or "")
     span = _span(text, error)
 
+    if hint := _odd_character(span[:1]):
+        return ParseError(display, line, column, hint)
     if m := _UNDECLARED.match(problem):
         return ParseError(display, line, column, _unknown_prefix(m["prefix"], declared_prefixes(text), known))
     if span.startswith("<") and ("IRI" in problem or "Invalid character" in problem):
@@ -154,7 +175,282 @@ def explain_error(error: SyntaxError, text: str, display: str, known: Mapping[st
             column,
             'string not closed on its line: add the closing ", or write a line break as \\n',
         )
+    if hint := _hint(problem, span, text, line, column):
+        return ParseError(display, line, column, hint)
     return ParseError(display, line, column, f"{problem}: correct the Turtle here (syntax: {TURTLE_SPEC})")
+
+
+def _odd_character(char: str) -> str | None:
+    """A message for a character that has no business in Turtle outside a string, or None."""
+    if char == "\ufeff":
+        return (
+            "a byte order mark (U+FEFF, invisible in most editors) in the middle of the file: "
+            "delete it (it comes from joining files saved with one)"
+        )
+    if char == "\x00":
+        return "a NUL byte (0x00): this looks like a binary or damaged file, not Turtle text: remove it"
+    if char and (ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0) and char not in "\t\n\r":
+        return f"control character U+{ord(char):04X}: remove it (inside a string, write it as an escape)"
+    return None
+
+
+def _hint(problem: str, span: str, text: str, line: int, column: int) -> str | None:
+    """A better message than Oxigraph's for some common mistakes, or None."""
+    token = span.split(None, 1)[0] if span.strip() else ""
+    lines = _LINE_BREAK.split(text)
+    before = lines[line - 1][: column - 1] if 1 <= line <= len(lines) else ""
+    not_valid = problem.endswith(("is not a valid subject or graph name", "is not a valid RDF object"))
+    if not_valid and token[:1] in {"]", ")"}:
+        opener = "[" if token[0] == "]" else "("
+        return (
+            f'unbalanced "{token[0]}": no "{opener}" is open here: remove it, or add the missing "{opener}"'
+        )
+    if not_valid and token == "a":
+        return (
+            'the keyword "a" (rdf:type) can only be a predicate: '
+            "name the class or the thing instead (such as ekg:Stage)"
+        )
+    if token == "." and re.match(r"\s*(?:PREFIX|BASE)\s", before, re.I):
+        return 'a SPARQL-style "PREFIX" or "BASE" line takes no " .": remove it, or write "@prefix ... ."'
+    if "language code" in problem or (token.startswith("-") and re.search(r"\"@[A-Za-z0-9-]*$", before)):
+        return (
+            "bad language tag: write letters, then hyphen-separated letters or digits, such as @en or @en-GB"
+        )
+    if problem.startswith("blank node property lists should end with"):
+        return f'{problem}: add the missing "]" (each "[" needs one)'
+    if problem.startswith("The PREFIX declaration should be followed by"):
+        return 'a prefix declaration needs a name and an IRI: write "@prefix ex: <https://example.org/> ."'
+    if problem.startswith("The BASE keyword should be followed by"):
+        return 'a base declaration needs an IRI: write "@base <https://example.org/> ."'
+    return None
+
+
+# ---- what Oxigraph leaves to us: ill-typed literals, RDF 1.2 triple terms, overlong tokens --------------
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_XML_LITERAL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#XMLLiteral"
+TOKEN_LIMIT = 16 * 1024 * 1024  # Oxigraph's parser holds one token in a buffer of at most 16 MiB
+_TZ = r"(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))?"
+_YEAR = r"-?(?:[1-9]\d{4,}|\d{4})"
+_TIME = r"(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?|24:00:00(?:\.0+)?)"
+_DATE = _YEAR + r"-(?P<m>\d\d)-(?P<d>\d\d)"
+_INTEGER = r"[+-]?\d+"
+_DECIMAL = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+_FLOAT = _DECIMAL + r"(?:[eE][+-]?\d+)?|[+-]?INF|NaN"
+_DAY_TIME = r"(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?"
+_B64 = r"[A-Za-z0-9+/] ?"
+_INTEGER_RANGES: dict[str, tuple[int | None, int | None]] = {
+    "integer": (None, None),
+    "nonNegativeInteger": (0, None),
+    "positiveInteger": (1, None),
+    "nonPositiveInteger": (None, 0),
+    "negativeInteger": (None, -1),
+    "long": (-(2**63), 2**63 - 1),
+    "int": (-(2**31), 2**31 - 1),
+    "short": (-(2**15), 2**15 - 1),
+    "byte": (-(2**7), 2**7 - 1),
+    "unsignedLong": (0, 2**64 - 1),
+    "unsignedInt": (0, 2**32 - 1),
+    "unsignedShort": (0, 2**16 - 1),
+    "unsignedByte": (0, 2**8 - 1),
+}
+# An XSD datatype's local name -> (the pattern of its lexical space, an example for the message).
+_LEXICAL: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(_INTEGER_RANGES, (_INTEGER, "42")),
+    "decimal": (_DECIMAL, "3.14"),
+    "double": (_FLOAT, "1.5E3"),
+    "float": (_FLOAT, "1.5E3"),
+    "boolean": ("true|false|1|0", "true"),
+    "date": (_DATE + _TZ, "2009-11-30"),
+    "dateTime": (_DATE + "T" + _TIME + _TZ, "2009-11-30T14:05:00Z"),
+    "dateTimeStamp": (_DATE + "T" + _TIME + r"(?:Z|[+-]\d\d:\d\d)", "2009-11-30T14:05:00Z"),
+    "time": (_TIME + _TZ, "14:05:00"),
+    "gYear": (_YEAR + _TZ, "2009"),
+    "gYearMonth": (_YEAR + r"-(?P<m>\d\d)" + _TZ, "2009-11"),
+    "duration": (r"-?P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?" + _DAY_TIME, "P3Y6M"),
+    "dayTimeDuration": (r"-?P(?=\d|T\d)" + _DAY_TIME, "P2DT3H"),
+    "yearMonthDuration": (r"-?P(?=\d)(?:\d+Y)?(?:\d+M)?", "P3Y6M"),
+    "hexBinary": (r"(?:[0-9A-Fa-f]{2})*", "0FB7"),
+    "base64Binary": (
+        rf"(?:(?:{_B64}){{4}})*(?:(?:{_B64}){{2}}(?:[AEIMQUYcgkosw048] ?=|[AQgw] ?= ?=))?",
+        "SGVsbG8=",
+    ),
+}
+
+
+def ill_typed(value: str, datatype: str) -> str | None:
+    """Why ``value`` is not in the lexical space of ``datatype``, or None.
+
+    Checked: the XSD datatypes rdflib converts (numbers, booleans, dates and
+    times, durations, binary) and rdf:XMLLiteral; other datatypes are not.
+    """
+    if datatype == RDF_XML_LITERAL:
+        return _bad_xml(value)
+    if not datatype.startswith(XSD):
+        return None
+    name = datatype[len(XSD) :]
+    known = _LEXICAL.get(name)
+    if known is None:
+        return None
+    pattern, example = known
+    lexical = value.strip(" \t\n\r")  # XSD collapses the whitespace around these values
+    m = re.fullmatch(pattern, lexical, re.ASCII)  # \d is 0-9 only: int() would take "٣"
+    wrong = f"{_short(repr(value))} is not a valid xsd:{name}"
+    fix = f"write it like {example}, or drop ^^xsd:{name} to keep it as text"
+    if m is None:
+        return f"{wrong}: {fix}"
+    if name in _INTEGER_RANGES:
+        low, high = _INTEGER_RANGES[name]
+        number = int(lexical)
+        if (low is not None and number < low) or (high is not None and number > high):
+            return f"{wrong}: {lexical} is out of its range: use a wider type such as xsd:integer"
+    groups = m.groupdict()
+    if groups.get("m"):
+        month, day = int(groups["m"]), int(groups.get("d") or 1)
+        if not 1 <= month <= 12 or not 1 <= day <= _days_in(lexical, month):
+            return f"{wrong}: there is no such day or month: {fix}"
+    return None
+
+
+def _days_in(lexical: str, month: int) -> int:
+    import calendar
+
+    year = int(re.match(r"-?\d+", lexical)[0])  # type: ignore[index]
+    leap = calendar.isleap(year if year > 0 else year + 1)  # XSD 1.1: year 0 is 1 BCE, a leap year
+    return [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+
+
+def _bad_xml(value: str) -> str | None:
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(f"<kg-xml-literal>{value}</kg-xml-literal>", True)
+    except expat.ExpatError as e:
+        return f"not well-formed XML in an rdf:XMLLiteral ({expat.ErrorString(e.code)}): correct the XML"
+    return None
+
+
+def term_checker(text: str, display: str, *, literals: bool = True) -> Any:
+    """A function raising ParseError for an Oxigraph quad kg cannot take, or None if ``text`` can hold none.
+
+    Such quads: an ill-typed literal (Oxigraph reads ``"abc"^^xsd:integer``
+    without a word, as the syntax is valid; rdflib later meets it with a
+    logged traceback), and an RDF 1.2 triple term (``<< ... >>``), which has
+    no rdflib term. The error points at the literal's first occurrence in
+    ``text``. Only a literal written with ``^^`` can be ill-typed (a bare
+    number or boolean is valid by its syntax), and a triple term needs
+    ``<<``, ``{|`` or ``~``: a file without them is not checked at all
+    (checking every triple costs ~1 µs, as much as parsing it).
+    """
+    import pyoxigraph as ox
+
+    literals = literals and "^^" in text
+    triples = "<<" in text or "{|" in text or "~" in text
+    if not literals and not triples:
+        return None
+    literal_type, triple_type = ox.Literal, ox.Triple
+    typed = {ox.NamedNode(XSD + name) for name in _LEXICAL} | {ox.NamedNode(RDF_XML_LITERAL)}
+    checked: set[Any] = set()
+
+    def check(quad: Any) -> None:
+        o = quad.object
+        kind = type(o)
+        if kind is literal_type:
+            if not literals or o.datatype not in typed or o in checked:  # strings: one look-up
+                return
+            problem = ill_typed(o.value, o.datatype.value)
+            if problem is None:
+                if len(checked) < 100_000:  # repeats are common (numbers, booleans); keep the memory bounded
+                    checked.add(o)
+                return
+            line, column = _find_literal(text, o.value, o.datatype.value)
+            raise ParseError(display, line, column, printable(problem))
+        if triples and (kind is triple_type or type(quad.subject) is triple_type):
+            line, column = _position(text, re.search(r"<<|\{\||~", text))
+            raise ParseError(
+                display,
+                line,
+                column,
+                "an RDF 1.2 triple term (<< ... >>) or reifier (~, {| |}): kg reads RDF 1.1 Turtle: "
+                "state the triple itself, or describe it with a node of its own",
+            )
+
+    return check
+
+
+def checked(quads: Any, text: str, display: str, *, literals: bool = True) -> Any:
+    """``quads`` passed through ``term_checker``: for a reader that consumes an Oxigraph parser itself.
+
+    Without ``literals``, ill-typed literals pass (kg.lint reports them as findings of its own).
+    """
+    check = term_checker(text, display, literals=literals)
+    if check is None:
+        return quads
+
+    def checking() -> Any:
+        for quad in quads:
+            check(quad)
+            yield quad
+
+    return checking()
+
+
+def _find_literal(text: str, value: str, datatype: str) -> tuple[int, int]:
+    """Line and column of the first ``"value"^^datatype`` in ``text`` (or of ``value`` alone), else 1:1."""
+    local = re.split(r"[#/]", datatype)[-1]
+    quoted = "(\"\"\"|'''|\"|')" + re.escape(value) + r"\1"
+    typed = (
+        quoted + r"\s*\^\^\s*(?:<" + re.escape(datatype) + r">|[^\s:<>]*:" + re.escape(local) + r"(?![\w-]))"
+    )
+    for pattern in (typed, quoted, re.escape(value)):
+        if m := re.search(pattern, text):
+            return _position(text, m)
+    return 1, 1
+
+
+def _position(text: str, match: re.Match[str] | None) -> tuple[int, int]:
+    if match is None:
+        return 1, 1
+    at = match.start()
+    breaks = list(_LINE_BREAK.finditer(text, 0, at))
+    return len(breaks) + 1, at - (breaks[-1].end() if breaks else 0) + 1
+
+
+# Strings, IRIs and comments, as Turtle's lexer sees them: to find the token too long for Oxigraph's buffer.
+_TOKEN = "|".join(
+    [  # unrolled loops: a run of plain characters is matched in one step, not one character at a time
+        r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""',
+        r"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''",
+        r'"[^"\\\n\r]*(?:\\.[^"\\\n\r]*)*"',
+        r"'[^'\\\n\r]*(?:\\.[^'\\\n\r]*)*'",
+        r"<[^>\s]*>",
+        r"#[^\n\r]*",
+    ]
+)
+
+
+def token_too_long(text: str, display: str) -> ParseError:
+    """The error for a string or IRI longer than Oxigraph's parser takes (it raises a bare MemoryError)."""
+    found = None
+    near = TOKEN_LIMIT - 4096  # the buffer holds a little more than the token
+    for m in re.finditer(_TOKEN, text, re.S):
+        if (
+            m.end() - m.start() >= near // 4
+            and not m.group().startswith("#")
+            and len(m.group().encode()) >= near
+        ):
+            found = m
+            break
+    line, column = _position(text, found)
+    size = f"{found.end() - found.start():,} characters" if found else "more than 16 MiB"
+    return ParseError(
+        display,
+        line,
+        column,
+        f"a string or IRI of {size}: kg's Turtle parser takes at most 16 MiB in one token: "
+        "split it, or keep a long text in a source text file (ekg:localPath)",
+    )
 
 
 def _unknown_prefix(prefix: str, declared: Mapping[str, str], known: Mapping[str, str]) -> str:
@@ -197,7 +493,7 @@ def _percent(char: str) -> str:
 
 def _span(text: str, error: SyntaxError) -> str:
     """The source text the error points at (to the end of the file if it spans lines)."""
-    lines = text.split("\n")
+    lines = _LINE_BREAK.split(text)
     line, column = error.lineno or 1, error.offset or 1
     if not 1 <= line <= len(lines):
         return ""

@@ -32,13 +32,14 @@ def _runner() -> CliRunner:
 
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    """Invoke ``kg ARGS...`` in-process from the repository root, with KG_DATA unset.
+    """Invoke ``kg ARGS...`` in-process from the repository root, with KG_DATA and KG_QUERIES unset.
 
     Error messages name files relative to the working directory, so tests that
     compare them exactly need a fixed one.
     """
     monkeypatch.chdir(REPO)
     monkeypatch.delenv("KG_DATA", raising=False)
+    monkeypatch.delenv("KG_QUERIES", raising=False)
 
     def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
         return _runner().invoke(cli, list(args), env=env, prog_name="kg")

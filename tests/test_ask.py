@@ -172,3 +172,6 @@ def test_knowledge_is_remembered_beside_the_store_until_a_query_file_changes(
     (queries / "stages.rq").write_text((queries / "stages.rq").read_text() + "\n# changed\n")
     ask_module.knowledge_for(engine)
     assert calls == [1]  # a changed query file: read afresh
+    # ... and the index it replaces is removed: one per store, not one per edit
+    store = engine.compiled.path.name[-16:]
+    assert len(list(cache_dir().glob(f"ask-{store}-*.pickle"))) == 1

@@ -55,10 +55,12 @@ def test_a_small_extension_end_to_end(bench: ModuleType, tmp_path: Path) -> None
         for name, seconds in [
             (f"kg query {bench.QUERY}", 0.05),
             ('python -c "import rdflib"', 0.1),
+            (bench.ASK, 0.07),
             (bench.RDFLIB_SCRIPT_NAME, 0.5),
         ]
     }
     report = bench.render(essay, [result], 1)
-    assert "/ `import rdflib`: **0.50** wall" in report
+    assert f"`kg query {bench.QUERY}` / `import rdflib`: **0.50** wall" in report
+    assert f"`{bench.ASK}` / `import rdflib`: **0.70** wall" in report
     assert "**10.0x** wall" in report
     assert f"| {result.triples:,} triples |" in report

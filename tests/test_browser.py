@@ -407,3 +407,41 @@ def test_hostile_labels_show_as_text_and_run_nothing(
     inline_scripts = {"index.html": 0, "essay.html": 3}.get(file_name, 4)
     assert page.evaluate("document.scripts.length") == inline_scripts
     opened.assert_clean()
+
+
+# ---- kg docs ---------------------------------------------------------------------------------------
+
+
+def test_docs_page_loads_offline_and_shows_hostile_text_as_text(
+    browser: Any, tmp_path: Path, opened_pages: list[Opened]
+) -> None:
+    from kg.docs import document
+    from kg.docs_html import DOCS_FILE, render_docs
+
+    hostile_docs = DATA / "docs" / "hostile.ttl"
+    docs = document([hostile_docs, HOSTILE], query_dirs=[DATA / "docs" / "queries"])
+    (tmp_path / DOCS_FILE).write_text(render_docs(docs), encoding="utf-8")
+    opened = open_page(browser, tmp_path / DOCS_FILE, "#class-ekg-HostileDocClass")
+    opened_pages.append(opened)
+    page = opened.page
+    assert page.evaluate("document.querySelectorAll('article.term[id^=class-]').length") == len(docs.classes)
+    heading = "#class-ekg-HostileDocClass h3 a.self"
+    assert page.text_content(heading) == "<script>window.__pwned='class'</script>hostile class"
+    assert "<img src=x onerror=" in page.text_content("#class-ekg-HostileDocClass .definition")
+    assert "\\x1b[31m" in page.text_content("#class-ekg-HostileDocClass .definition")
+    assert "<svg onload=" in page.text_content("#prop-ekg-hostileDocLink h3")
+    assert "<script>window.__pwned='query'</script>" in page.text_content("#query-hostile-query")
+    # The filter box (the page's one script) hides what does not match.
+    page.fill("#filter", "hostile class")
+    assert page.is_visible("#class-ekg-HostileDocClass")
+    assert not page.is_visible("#class-ekg-Stage")
+    assert "entries match" in page.text_content("#filter-status")
+    page.click("#class-ekg-HostileDocClass a[href='#class-ekg-Claim']")  # a link to another term
+    assert page.url.endswith("#class-ekg-Claim")
+    page.wait_for_timeout(200)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.querySelectorAll('img, svg, iframe, object, embed').length") == 0
+    assert page.evaluate("document.scripts.length") == 1
+    hrefs = page.evaluate("Array.from(document.querySelectorAll('[href]')).map(a => a.getAttribute('href'))")
+    assert all(h.startswith("#") for h in hrefs)
+    opened.assert_clean()

@@ -27,7 +27,7 @@ VIEW_FILES = [
     "essay.html",
 ]
 QUERY_FILES = ["query-neighbourhood.html", "query-stage-lane.html"]
-OTHER_FILES = ["index.html", "validation.json", "stats.json", *(name for name, _, _ in EXPORTS)]
+OTHER_FILES = ["index.html", "docs.html", "validation.json", "stats.json", *(name for name, _, _ in EXPORTS)]
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def test_writes_every_view_the_index_and_the_exports(site: Path) -> None:
 
 def test_index_links_views_stats_validation_and_queries(site: Path) -> None:
     index = (site / "index.html").read_text(encoding="utf-8")
-    for name in [*VIEW_FILES, *QUERY_FILES, "validation.json", "stats.json", *(n for n, _, _ in EXPORTS)]:
+    for name in [*VIEW_FILES, *QUERY_FILES, *OTHER_FILES[1:]]:  # all but the index itself
         assert f'href="{name}"' in index, name
     assert "0 violations, 0 warnings: the graph conforms." in index
     assert "evidence coverage" in index
@@ -146,7 +146,8 @@ def test_cli_build_progress_on_a_terminal(
     result = run("build", "-o", str(tmp_path / "site"), "--no-queries")
     assert result.exit_code == 0, result.output
     assert "\r\x1b[Kkg build: drawing stages…" in result.stderr
-    assert "kg build: writing 14 files to" in result.stderr
+    assert "kg build: documenting the ontology…" in result.stderr
+    assert "kg build: writing 15 files to" in result.stderr
 
 
 def test_cli_build_of_a_graph_that_does_not_conform(

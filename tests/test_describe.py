@@ -434,9 +434,9 @@ def test_cli_json_and_engines(run: Any) -> None:
 
 
 def test_cli_data_extension_and_no_reason(run: Any) -> None:
-    result = run(
-        "--data", str(HOSTILE), "describe", 'Tricky "quoted" \\ back } ; DROP ALL ; #', "--no-reason"
-    )
+    label = 'Tricky "quoted" \\ back } ; DROP ALL ; #'
+    # --force: a hostile quote is not the essay's, a lint error
+    result = run("--force", "--data", str(HOSTILE), "describe", label, "--no-reason")
     assert result.exit_code == 0, result.output
     assert "ekg:TrickyLabel" in result.stdout
     assert "supertypes" not in result.stdout  # no inferred supertypes without reasoning

@@ -80,6 +80,7 @@ def test_wheel_ships_the_ontology_and_runs_outside_the_checkout(tmp_path: Path) 
         assert f"kg/_data/ontology/{name}" in names
     assert any(n.startswith("kg/_data/queries/") for n in names)
     assert "kg/cli.py" in names
+    assert "kg/vocabularies.txt" in names  # kg.lint's list of the standard vocabularies' terms
     assert not any(n.startswith(("tests/", "ontology/")) for n in names)
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "kg = kg.__main__:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -27,7 +27,7 @@ def console_blocks(text: str) -> list[re.Match[str]]:
 
 def run_shell(command: str) -> str:
     """Run a README command from the repository root, with this interpreter's ``kg`` first on PATH."""
-    env = {k: v for k, v in os.environ.items() if k != "KG_DATA"}
+    env = {k: v for k, v in os.environ.items() if k not in ("KG_DATA", "KG_QUERIES")}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     (REPO / "outputs").mkdir(exist_ok=True)
     done = subprocess.run(
