@@ -246,6 +246,12 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
     "prefixes.json of the wrong shape": lambda store: (store / "prefixes.json").write_text("[1, 2]"),
     "the complete marker garbled": lambda store: (store / "complete").write_bytes(b"\x00\x01"),
     "the complete marker removed (half-written)": lambda store: (store / "complete").unlink(),
+    # a small graph is read from its N-Quads snapshot, checked against the digest the build wrote
+    "the snapshot garbled in the middle": lambda store: _garble_middle(store / "graph.nq"),
+    "the snapshot cut short": lambda store: (store / "graph.nq").write_bytes(
+        (store / "graph.nq").read_bytes()[:1000]
+    ),
+    "the snapshot removed": lambda store: (store / "graph.nq").unlink(),
 }
 
 
