@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -174,6 +175,9 @@ def with_places(report: Report, data: Graph, sources: Sequence[Source]) -> Repor
     scanned: dict[Source, Positions] = {}
     found: list[Finding] = []
     for finding in report.findings:
+        if finding.where:  # placed already, more precisely (a lint finding's term)
+            found.append(finding)
+            continue
         name = (finding.label or "").split(" ", 1)[0] if finding.focus.startswith("_:") else finding.focus
         prefix, colon, local = name.partition(":")
         iri = prefixes[prefix] + local if colon and prefix in prefixes else name.strip("<>")
@@ -191,6 +195,26 @@ def with_places(report: Report, data: Graph, sources: Sequence[Source]) -> Repor
                 break
         found.append(replace(finding, where=where) if where else finding)
     return Report(found)
+
+
+# Lint rules the shapes and the quote check already report, in their own words.
+_SHAPES_COVER = {"quote-mismatch", "missing-label", "missing-offsets", "missing-evidence"}
+
+
+def with_lint_errors(report: Report, extra: Sequence[Path]) -> Report:
+    """``report`` with the lint ERRORs of the ``extra`` files first (a misspelt class, a prefix bound
+    elsewhere, a repeated label...), as violations at their place: the shapes do not see them."""
+    from kg.compile import sources_for
+    from kg.lint import gate
+    from kg.sources import expand
+
+    errors = gate(sources_for(extra), {source.path for source in expand(extra)})
+    found = [
+        Finding(f.subject, None, f"lint {f.rule}", "Violation", f.message, where=f.where)
+        for f in errors
+        if f.rule not in _SHAPES_COVER
+    ]
+    return Report([*found, *report.findings]) if found else report
 
 
 def check_evidence(data: Graph, texts: Mapping[str, str]) -> list[Finding]:

@@ -177,10 +177,11 @@ def cli(
 _paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
 
 
-def _load(options: Options, paths: tuple[Path, ...]) -> Loaded:
+def _load(options: Options, paths: tuple[Path, ...], *, gate: bool = True) -> Loaded:
+    from kg.cli_options import extension_files
     from kg.sources import load
 
-    return load([*options.data, *paths])
+    return load(extension_files(options, paths, gate=gate))
 
 
 @cli.command()
@@ -201,14 +202,17 @@ def validate(options: Options, paths: tuple[Path, ...], fmt: str) -> None:
       kg validate my-extension.ttl
       kg validate --format json extensions/ > report.json
     """
-    from kg.checks import check, with_places
+    from kg.checks import check, with_lint_errors, with_places
     from kg.infer import rdfs_closure
     from kg.sources import expand
 
-    loaded = _load(options, paths)
+    loaded = _load(options, paths, gate=False)  # reported below rather than refused
     report = check(rdfs_closure(loaded.graph), loaded.shapes, loaded.texts)
-    if report.findings and (options.data or paths):  # say where in the user's files each problem is
-        report = with_places(report, loaded.graph, expand([*options.data, *paths]))
+    extra = [*options.data, *paths]
+    if extra:
+        report = with_lint_errors(report, extra)
+    if report.findings and extra:  # say where in the user's files each problem is
+        report = with_places(report, loaded.graph, expand(extra))
     if fmt == "json":
         click.echo(_as_json(report.to_json()))
     else:
@@ -490,6 +494,14 @@ def _as_json(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
 
 
+def _interrupted(signum: int, frame: Any) -> None:
+    """Ctrl-C: KeyboardInterrupt, as by default (click prints "Aborted!"), with one difference. Landing
+    inside a constructor (pyparsing's, building rdflib's SPARQL grammar), it leaves a half-made object
+    whose __del__ fails later with a traceback ("Exception ignored in ..."): after a Ctrl-C, not news."""
+    sys.unraisablehook = lambda unraisable: None
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """The command line (the ``kg`` console script runs it through kg.__main__)."""
     import gc
@@ -499,6 +511,10 @@ def main() -> None:
     # everything cost a cold `kg query` ~14 ms. Freezing again at the end does the same for what the
     # command made: the process is about to end. (gc.freeze is the gc module's documented API for this.)
     gc.freeze()
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupted)
     try:
         cli(prog_name="kg")
     except BrokenPipeError:

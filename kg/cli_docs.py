@@ -47,6 +47,7 @@ def docs(options: Any, paths: tuple[Path, ...], output: Path) -> None:
     """
     from kg.atomic import write_atomic
     from kg.build import check_output_folder
+    from kg.cli_options import extension_files
     from kg.docs import document
     from kg.docs_html import DOCS_FILE, render_docs
 
@@ -58,7 +59,7 @@ def docs(options: Any, paths: tuple[Path, ...], output: Path) -> None:
     folder = check_output_folder(output)
     # The query catalogue: the built-in queries, plus the --queries / KG_QUERIES folders when given.
     query_dirs = options.query_dirs() if hasattr(options, "query_dirs") else None
-    found = document([*getattr(options, "data", []), *paths], query_dirs=query_dirs)
+    found = document(extension_files(options, paths), query_dirs=query_dirs)
     target = folder / DOCS_FILE
     write_atomic(target, render_docs(found, index_link=(folder / "index.html").is_file()).encode("utf-8"))
     click.echo(f"wrote {target} ({found.summary()})", err=True)

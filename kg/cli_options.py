@@ -48,6 +48,29 @@ class EngineChoice:
         )
 
 
+def extension_files(options: Any, paths: Sequence[Path] = (), *, gate: bool = True) -> list[Path]:
+    """The extension files of a command that reads them without the compiled store (validate, stats,
+    export, viz, build, docs): --data / KG_DATA, then its PATH arguments.
+
+    ``gate``: refuse files with lint ERRORs, as building the compiled store does, unless `kg --force`.
+    """
+    extra = [*getattr(options, "data", []), *paths]
+    if gate and extra and not getattr(options, "force", False):
+        lint_errors(extra)
+    return extra
+
+
+def lint_errors(extra: Sequence[Path]) -> None:
+    """Raise the LintError listing the ERRORs kg.lint finds in the ``extra`` files, if any."""
+    from kg.compile import sources_for
+    from kg.lint import gate, gate_error
+    from kg.sources import expand
+
+    findings = gate(sources_for(extra), {source.path for source in expand(extra)})
+    if findings:
+        raise gate_error(findings)
+
+
 def completer(kind: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
     """A ``shell_complete`` callback offering ``kind`` (queries, tags, constructs, views, entities);
     kg.completion is imported only when the shell asks."""

@@ -23,8 +23,10 @@ _paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Pa
 
 
 def _extra(options: Any, paths: tuple[Path, ...]) -> list[Path]:
-    """The global --data / KG_DATA paths, then the command's PATH arguments."""
-    return [*getattr(options, "data", []), *paths]
+    """The global --data / KG_DATA paths, then the command's PATH arguments, refused on lint errors."""
+    from kg.cli_options import extension_files
+
+    return extension_files(options, paths)
 
 
 @click.command()

@@ -338,6 +338,37 @@ def test_the_gate_names_prefixes_labels_and_quotes(run: Callable[..., object], f
         )
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["stats"],
+        ["export", "--format", "nt"],
+        ["viz", "stages", "-o", "{tmp}"],
+        ["build", "--no-queries", "-o", "{tmp}"],
+        ["docs", "-o", "{tmp}"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_the_commands_that_read_the_files_directly_refuse_them_too(
+    run: Callable[..., object], tmp_path: Path, command: list[str]
+) -> None:
+    args = [part.replace("{tmp}", str(tmp_path / "out")) for part in command]
+    refused = run("--data", "tests/data/lint/misspelt.ttl", *args)
+    assert refused.exit_code == 2
+    assert "(did you mean ekg:Challenge?)" in refused.stderr
+    assert not (tmp_path / "out").exists()  # nothing written
+    forced = run("--force", "--data", "tests/data/lint/misspelt.ttl", *args)
+    assert forced.exit_code in (0, 1), forced.output  # 1: build's graph does not conform
+
+
+def test_validate_reports_lint_errors_as_violations_at_their_place(run: Callable[..., object]) -> None:
+    result = run("validate", "tests/data/lint/misspelt.ttl")
+    assert result.exit_code == 1
+    assert "Violation: lint undeclared-class" in result.stdout
+    assert "at:      tests/data/lint/misspelt.ttl:6:22" in result.stdout
+    assert "(did you mean ekg:Challenge?)" in result.stdout
+
+
 def test_warnings_do_not_stop_the_gate(run: Callable[..., object]) -> None:
     result = run("--data", "tests/data/ext/no_evidence.ttl", "query", "stages")
     assert result.exit_code == 0, result.output
