@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import pairwise
 
 _FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": " ", "\xa0": " "})
 _WORD = re.compile(r"[a-z0-9%]+(?:-[a-z0-9]+)*")
@@ -151,9 +152,10 @@ def content_words(text: str) -> list[str]:
 
 def question_word(text: str) -> str | None:
     """What the question asks for: "who", "how many", "what"... or None for a yes/no or a command."""
-    folded = " ".join(words(text))
-    for wh in QUESTION_WORDS:
-        if re.search(rf"(^| ){re.escape(wh)}( |$)", folded):
+    found = words(text)
+    present = {*found, *(f"{a} {b}" for a, b in pairwise(found))}  # words and word pairs
+    for wh in QUESTION_WORDS:  # two-word ones first: "how many" before "how"
+        if wh in present:
             return _WH_KIND.get(wh, wh)
     return None
 
