@@ -161,7 +161,7 @@ def test_knowledge_is_remembered_beside_the_store_until_a_query_file_changes(
     monkeypatch.setattr("kg.paths.queries_dir", lambda: queries)
     engine = open_engine()
     first = ask_module.knowledge_for(engine)
-    cached = sorted(cache_dir().glob("ask-*.pickle"))
+    cached = sorted(cache_dir().glob("ask-*.marshal"))
     assert cached
 
     calls: list[int] = []
@@ -174,4 +174,4 @@ def test_knowledge_is_remembered_beside_the_store_until_a_query_file_changes(
     assert calls == [1]  # a changed query file: read afresh
     # ... and the index it replaces is removed: one per store, not one per edit
     store = engine.compiled.path.name[-16:]
-    assert len(list(cache_dir().glob(f"ask-{store}-*.pickle"))) == 1
+    assert len(list(cache_dir().glob(f"ask-{store}-*.marshal"))) == 1
