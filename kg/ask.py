@@ -593,7 +593,12 @@ def _template_candidates(
                     mention.entity if mention else None,
                     unexplained=left,
                     number=place[0] if number_words and place else None,
-                    complete=covered == 1.0 and not left and (mention is None or mention.coverage == 1),
+                    # (a phrasing with no word of its own, "what is said about {entity}", asks nothing
+                    # in particular: finding nothing there says nothing of the other templates)
+                    complete=covered == 1.0
+                    and bool(pattern_words)
+                    and not left
+                    and (mention is None or mention.coverage == 1),
                 )
             )
     return candidates
@@ -705,7 +710,7 @@ def _fallback_candidates(
     if wh not in {None, "what", "who", "where"}:
         return candidates
     qset = set(qwords)
-    if wh in {None, "what", "who"}:
+    if wh in {None, "what"}:  # a claim restated answers "what", never "who"
         candidates += _claim_candidates(qwords, knowledge)
     candidates += _bare_relation_candidates(qwords, knowledge)
     for mention in mentions[:5]:
@@ -723,7 +728,8 @@ def _fallback_candidates(
             candidates.append(
                 Candidate("relation", 0.6 + 0.05 * mention.coverage, entity=mention.entity, relation=prop)
             )
-        if wh in {None, "what", "who"} and not _explained(qwords, entity_words | DESCRIBE_WORDS):
+        describes = wh in {None, "what"} or (wh == "who" and AGENT in mention.entity.types)
+        if describes and not _explained(qwords, entity_words | DESCRIBE_WORDS):  # "Who is Charlene Li?"
             candidates.append(Candidate("describe", 0.5 + 0.05 * mention.matched, entity=mention.entity))
     return candidates
 

@@ -13,7 +13,7 @@ from click.testing import Result
 from tests.ask_eval import DEV, OWN, score
 
 # What the team's own set is answered to today: the floor can only rise.
-OWN_CORRECT_AT_LEAST = 129  # of 135: 95%
+OWN_CORRECT_AT_LEAST = 146  # of 165: 88% (the 30 questions added for coverage brought it down from 95%)
 DEV_CORRECT_AT_LEAST = 15  # all of them
 
 
@@ -175,3 +175,42 @@ def test_knowledge_is_remembered_beside_the_store_until_a_query_file_changes(
     # ... and the index it replaces is removed: one per store, not one per edit
     store = engine.compiled.path.name[-16:]
     assert len(list(cache_dir().glob(f"ask-{store}-*.marshal"))) == 1
+
+
+# How many of the graph's individuals (those with evidence) the own set asks about: named in a question
+# or its expected answer, or in the answer kg ask gives or the essay's words it quotes. The issue asks for
+# every one; this is where the set stands, and the floor can only rise.
+ASKED_ABOUT_AT_LEAST = 188  # of 203
+
+
+def test_the_own_set_asks_about_the_graphs_facts(asked: tuple[Any, Any]) -> None:
+    from kg.ask import ask
+    from kg.wording import fold
+
+    engine, knowledge = asked
+    evidence = engine.run(
+        """SELECT ?e ?name ?start ?end WHERE {
+          ?e ekg:evidence/oa:hasSelector ?ps . ?ps oa:start ?start ; oa:end ?end .
+          { ?e rdfs:label ?name } UNION { ?e skos:altLabel ?name }
+        }"""
+    ).rows
+    names: dict[str, set[str]] = {}
+    spans: dict[str, set[tuple[int, int]]] = {}
+    for row in evidence:
+        iri = row["e"].value
+        names.setdefault(iri, set()).add(fold(row["name"].value))
+        spans.setdefault(iri, set()).add((int(row["start"].value), int(row["end"].value)))
+    texts, quoted = [], []
+    for item in _questions(OWN):
+        texts.append(fold(" ".join([item["q"], *item.get("all", []), *item.get("any", [])])))
+        answer = ask(item["q"], engine, knowledge)
+        texts.append(fold(" ".join(answer.answers)))
+        quoted += [(e["start"], e["end"]) for e in answer.evidence]
+    said = " ".join(texts)
+    missed = sorted(
+        min(names[iri])
+        for iri in names
+        if not any(name in said for name in names[iri])
+        and not any(s < e2 and s2 < e for s, e in spans[iri] for s2, e2 in quoted)
+    )
+    assert len(names) - len(missed) >= ASKED_ABOUT_AT_LEAST, "not asked about:\n" + "\n".join(missed)
