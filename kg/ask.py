@@ -42,6 +42,9 @@ OWL = "http://www.w3.org/2002/07/owl#"
 OA = "http://www.w3.org/ns/oa#"
 DCTERMS = "http://purl.org/dc/terms/"
 AGENT = "http://xmlns.com/foaf/0.1/Agent"
+AGENT_CLASSES = tuple(
+    f"http://xmlns.com/foaf/0.1/{name}" for name in ("Agent", "Person", "Organization", "Group")
+)
 PLACE = "https://schema.org/Place"
 STATISTIC = EKG + "Statistic"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -504,11 +507,13 @@ def _mentions(qwords: Sequence[str], knowledge: Knowledge) -> list[Mention]:
     return found
 
 
-def _wh_fits(asked: str | None, offered: str | None) -> bool:
-    """Does a template phrased with ``offered`` answer a question asking ``asked``?"""
-    open_kinds = {None, "what", "who"}
-    if asked in open_kinds:
-        return offered in open_kinds
+def _wh_fits(asked: str | None, offered: str | None, agent: bool = False) -> bool:
+    """Does a template phrased with ``offered`` answer a question asking ``asked``? ``agent``: the
+    question names a class of agents ("which *people*", "what *organisation*"), as "who" does."""
+    if asked == "what" and not agent:  # "what does X say": not a template asking who
+        return offered in {None, "what"}
+    if asked in {None, "who", "what"}:
+        return offered in {None, "what", "who"}
     return asked == offered
 
 
@@ -536,8 +541,11 @@ def _template_candidates(
     qset = set(qwords)
     answer_type = _answer_type_words(asked, knowledge)
     candidates: list[Candidate] = []
+    agent = bool(answer_type) and any(
+        answer_type <= knowledge.type_words.get(c, set()) for c in AGENT_CLASSES
+    )
     for template in knowledge.templates:
-        if not _wh_fits(wh, template.wh):
+        if not _wh_fits(wh, template.wh, agent):
             continue
         pattern_words = set(template.words)
         covered = len(pattern_words & qset) / len(pattern_words) if pattern_words else 1.0

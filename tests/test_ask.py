@@ -13,7 +13,7 @@ from click.testing import Result
 from tests.ask_eval import DEV, OWN, score
 
 # What the team's own set is answered to today: the floor can only rise.
-OWN_CORRECT_AT_LEAST = 146  # of 165: 88% (the 30 questions added for coverage brought it down from 95%)
+OWN_CORRECT_AT_LEAST = 147  # of 165: 89% (the 30 questions added for coverage brought it down from 95%)
 DEV_CORRECT_AT_LEAST = 15  # all of them
 
 
