@@ -8,42 +8,22 @@ the diff.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.console import console_blocks, normalise, run_shell, with_outputs
+
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
-BLOCK = re.compile(r"```console\n\$ (?P<command>[^\n]*)\n(?P<output>.*?)```", re.S)
 
 
-def console_blocks(text: str) -> list[re.Match[str]]:
-    return list(BLOCK.finditer(text))
-
-
-def run_shell(command: str) -> str:
-    """Run a README command from the repository root, with this interpreter's ``kg`` first on PATH."""
-    env = {k: v for k, v in os.environ.items() if k not in ("KG_DATA", "KG_QUERIES")}
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+def _run(command: str) -> str:
+    """A README command, run from the repository root (some write to outputs/)."""
     (REPO / "outputs").mkdir(exist_ok=True)
-    done = subprocess.run(
-        ["bash", "-c", command],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=120,
-    )
-    return done.stdout
-
-
-def normalise(output: str) -> str:
-    return "\n".join(line.rstrip() for line in output.strip("\n").splitlines())
+    return run_shell(command, REPO)
 
 
 README_TEXT = README.read_text(encoding="utf-8")
@@ -53,7 +33,7 @@ README_TEXT = README.read_text(encoding="utf-8")
     "block", console_blocks(README_TEXT), ids=lambda m: m["command"][:60] if isinstance(m, re.Match) else None
 )
 def test_readme_example_output_is_real(block: re.Match[str]) -> None:
-    assert normalise(run_shell(block["command"])) == normalise(block["output"])
+    assert normalise(_run(block["command"])) == normalise(block["output"])
 
 
 def test_every_command_is_documented() -> None:
@@ -78,12 +58,8 @@ def test_quickstart_is_two_commands_install_and_test() -> None:
 
 def update() -> None:
     """Rewrite every console block's output from a real run."""
-    text = README_TEXT
-    outputs = [normalise(run_shell(block["command"])) for block in console_blocks(text)]
-    for block, output in reversed(list(zip(console_blocks(text), outputs, strict=True))):
-        start, end = block.span("output")
-        text = text[:start] + output + "\n" + text[end:]
-    README.write_text(text, encoding="utf-8")
+    outputs = [_run(block["command"]) for block in console_blocks(README_TEXT)]
+    README.write_text(with_outputs(README_TEXT, outputs), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -8,48 +8,29 @@ rewrite the outputs from real runs with ``python tests/test_tutorial.py
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
+from tests.console import console_blocks, normalise, run_shell, with_outputs
+
 REPO = Path(__file__).resolve().parents[1]
 TUTORIAL = REPO / "docs" / "extending.md"
 FILES = REPO / "docs" / "tutorial"
-CONSOLE = re.compile(r"```console\n\$ (?P<command>[^\n]*)\n(?P<output>.*?)```", re.S)
 FILE = re.compile(r"```(?:turtle|text|sparql) (?P<path>[^\s`]+)\n(?P<body>.*?)```", re.S)
 
 
 def run_all(commands: list[str], folder: Path) -> list[str]:
-    """Each command's output (stdout and stderr, as a terminal shows them), run in ``folder`` in order."""
-    env = {k: v for k, v in os.environ.items() if k not in ("KG_DATA", "KG_QUERIES")}
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    outputs = []
-    for command in commands:
-        done = subprocess.run(
-            ["bash", "-c", command],
-            cwd=folder,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            timeout=120,
-        )
-        outputs.append(done.stdout)
-    return outputs
-
-
-def normalise(output: str) -> str:
-    return "\n".join(line.rstrip() for line in output.strip("\n").splitlines())
+    """Each command's output, run in ``folder`` in order."""
+    return [run_shell(command, folder) for command in commands]
 
 
 TEXT = TUTORIAL.read_text(encoding="utf-8")
-BLOCKS = list(CONSOLE.finditer(TEXT))
+BLOCKS = console_blocks(TEXT)
 
 
 @pytest.fixture(scope="module")
@@ -79,17 +60,8 @@ def update() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "kg-tutorial"
         shutil.copytree(FILES, folder)
-        outputs = iter(run_all([b["command"] for b in BLOCKS], folder))
-
-    def replace(block: re.Match[str]) -> str:
-        output = normalise(next(outputs))
-        return (
-            f"```console\n$ {block['command']}\n{output}\n```"
-            if output
-            else f"```console\n$ {block['command']}\n```"
-        )
-
-    TUTORIAL.write_text(CONSOLE.sub(replace, TEXT), encoding="utf-8")
+        outputs = run_all([b["command"] for b in BLOCKS], folder)
+    TUTORIAL.write_text(with_outputs(TEXT, outputs), encoding="utf-8")
 
 
 if __name__ == "__main__":
