@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from kg.errors import KgError
+from kg.terms import expand_name
 
 _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
@@ -119,7 +120,7 @@ def text_of_quote(
 
     def text_at(offset: int) -> str:
         sources = list(_HAS_SOURCE.finditer(turtle, 0, offset))
-        iri = _expand(sources[-1].group(1), prefixes) if sources else default
+        iri = expand_name(sources[-1].group(1), prefixes) if sources else default
         if iri is None or iri not in texts:
             named = f"<{iri}>" if iri else "no oa:hasSource"
             raise KgError(
@@ -129,13 +130,6 @@ def text_of_quote(
         return texts[iri]
 
     return text_at
-
-
-def _expand(name: str, prefixes: Mapping[str, str]) -> str | None:
-    if name.startswith("<"):
-        return name[1:-1]
-    prefix, _, local = name.partition(":")
-    return prefixes[prefix] + local if prefix in prefixes else None
 
 
 def main(argv: list[str] | None = None) -> int:

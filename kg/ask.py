@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KgError
-from kg.terms import compact, nt_iri
+from kg.terms import compact, expand_name, nt_iri
 from kg.wording import asked_class_word, canonical, content_words, ordinal, question_word
 
 MAX_QUESTION = 1000  # characters; a longer text is not a question
@@ -671,19 +671,11 @@ def _wanted_types(template: Template, knowledge: Knowledge) -> set[str]:
     default = template.query.defaults.get(template.slot)
     if not default:
         return set()
-    iri = _expand(default, template.query)
+    iri = expand_name(default, template.query.prefixes)
     entity = knowledge.entities.get(iri) if iri else None
     if entity is None:
         return set()
     return entity.types - GENERIC_TYPES
-
-
-def _expand(value: str, query: Any) -> str | None:
-    from kg.terms import expand_curie
-
-    if value.startswith("<") and value.endswith(">"):
-        return value[1:-1]
-    return expand_curie(value, query.prefixes)
 
 
 def _claim_candidates(qwords: Sequence[str], knowledge: Knowledge) -> list[Candidate]:
@@ -967,12 +959,12 @@ def _of_named_class(
     """Keep the rows whose answer is of a class the question names, when the answers are of several
     ("the fifth *challenge*" among every list's fifth item); ``by_place``: the rows are the items at
     a place in every list, so none of the named class means no such item."""
-    column = _main_column(variables, rows)
-    if column is None or len(rows) < 2:
-        return list(rows)
-    types = _types_of(engine, [r[column].value for r in rows if _is_iri(r.get(column))])
     asked = set(understanding.words)
     named = {c for c, ws in knowledge.type_words.items() if ws and ws <= asked and c not in GENERIC_TYPES}
+    column = _main_column(variables, rows)
+    if not named or column is None or len(rows) < 2:
+        return list(rows)  # no class named: no types to look up
+    types = _types_of(engine, [r[column].value for r in rows if _is_iri(r.get(column))])
     kept = [r for r in rows if _is_iri(r.get(column)) and types.get(r[column].value, set()) & named]
     if not kept and named and by_place:
         return []  # "the third *career path*", and no list of career paths has a third
@@ -1187,7 +1179,7 @@ def _filled(template: Template, knowledge: Knowledge) -> str:
     if template.slot is None:
         return template.pattern
     default = template.query.defaults.get(template.slot, "")
-    iri = _expand(default, template.query) if default else None
+    iri = expand_name(default, template.query.prefixes) if default else None
     entity = knowledge.entities.get(iri) if iri else None
     return template.pattern.replace("{" + template.slot + "}", entity.label if entity else default)
 

@@ -204,11 +204,9 @@ _SHAPES_COVER = {"quote-mismatch", "missing-label", "missing-offsets", "missing-
 def with_lint_errors(report: Report, extra: Sequence[Path]) -> Report:
     """``report`` with the lint ERRORs of the ``extra`` files first (a misspelt class, a prefix bound
     elsewhere, a repeated label...), as violations at their place: the shapes do not see them."""
-    from kg.compile import sources_for
-    from kg.lint import gate
-    from kg.sources import expand
+    from kg.lint import errors_in
 
-    errors = gate(sources_for(extra), {source.path for source in expand(extra)})
+    errors = errors_in(extra)
     found = [
         Finding(f.subject, None, f"lint {f.rule}", "Violation", f.message, where=f.where)
         for f in errors

@@ -62,11 +62,9 @@ def extension_files(options: Any, paths: Sequence[Path] = (), *, gate: bool = Tr
 
 def lint_errors(extra: Sequence[Path]) -> None:
     """Raise the LintError listing the ERRORs kg.lint finds in the ``extra`` files, if any."""
-    from kg.compile import sources_for
-    from kg.lint import gate, gate_error
-    from kg.sources import expand
+    from kg.lint import errors_in, gate_error
 
-    findings = gate(sources_for(extra), {source.path for source in expand(extra)})
+    findings = errors_in(extra)
     if findings:
         raise gate_error(findings)
 

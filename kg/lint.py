@@ -307,12 +307,34 @@ def lint(
 
 
 def gate(sources: Sequence[Source], user: Collection[Path]) -> list[Finding]:
-    """The ERROR findings about the ``user`` files among ``sources`` (kg.compile refuses to build on any)."""
+    """The ERROR findings about the ``user`` files among ``sources`` (kg.compile refuses to build on any).
+
+    Remembered for the process, by each source's path, size and modification time: `kg build`
+    gates the files before it reads them, then again when it compiles the store for its query pages.
+    """
     if not user:
         return []
-    builtin = [s.path for s in sources if s.path not in user]
-    report = Linter(sources, report_on=set(user), builtin=builtin, levels={"ERROR"}).run()
-    return report.findings
+    key = (tuple((str(s.path), *_stamp(s.path)) for s in sources), frozenset(user))
+    if key not in _GATED:
+        builtin = [s.path for s in sources if s.path not in user]
+        _GATED[key] = Linter(sources, report_on=set(user), builtin=builtin, levels={"ERROR"}).run().findings
+    return _GATED[key]
+
+
+_GATED: dict[Any, list[Finding]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def errors_in(extra: Sequence[Path | str]) -> list[Finding]:
+    """``gate`` for the built-in ontology plus ``extra`` Turtle files or folders."""
+    from kg.compile import sources_for
+    from kg.sources import expand
+
+    return gate(sources_for(extra), {source.path for source in expand(extra)})
 
 
 def gate_error(findings: Sequence[Finding], *, limit: int = 20) -> LintError:

@@ -130,6 +130,13 @@ def expand_curie(text: str, prefixes: Mapping[str, str]) -> str | None:
     return namespace + m["local"]
 
 
+def expand_name(text: str, prefixes: Mapping[str, str]) -> str | None:
+    """The IRI a Turtle name stands for: ``<iri>``, or a prefixed name (see expand_curie)."""
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    return expand_curie(text, prefixes)
+
+
 def compact(iri: str, prefixes: Mapping[str, str]) -> str:
     """A full IRI as ``prefix:local`` with the longest matching namespace, else ``<iri>``."""
     best: tuple[int, str] | None = None
