@@ -31,7 +31,16 @@ from typing import Any
 
 from kg.errors import KgError
 from kg.terms import compact, expand_name, nt_iri
-from kg.wording import asked_class_word, canonical, content_words, ordinal, question_word
+from kg.wording import (
+    SPELLED,
+    STOPWORDS,
+    asked_class_words,
+    canonical,
+    content_words,
+    ordinal,
+    question_word,
+    words,
+)
 
 MAX_QUESTION = 1000  # characters; a longer text is not a question
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -46,7 +55,9 @@ AGENT_CLASSES = tuple(
     f"http://xmlns.com/foaf/0.1/{name}" for name in ("Agent", "Person", "Organization", "Group")
 )
 PLACE = "https://schema.org/Place"
+ORGANIZATION = "http://xmlns.com/foaf/0.1/Organization"
 STATISTIC = EKG + "Statistic"
+CLAIM = EKG + "Claim"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 # Types too broad to say what a parameter wants.
 GENERIC_TYPES = frozenset(
@@ -62,7 +73,14 @@ SCHEMA_TYPES = frozenset(
     {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "Ontology", RDFS + "Class"}
 )
 # Words that ask for a description rather than a relation.
-DESCRIBE_WORDS = frozenset({"happen", "mean", "describe", "define", "definition", "explain", "about"})
+DESCRIBE_WORDS = frozenset(
+    canonical(w) for w in ("happen", "mean", "describe", "define", "definition", "explain", "about")
+)
+# Words that only say something is claimed, or by someone: "what do *people think* about ...".
+CLAIMING_WORDS = DESCRIBE_WORDS | frozenset(
+    canonical(w)
+    for w in ("claim", "think", "believe", "argue", "state", "view", "feel", "opinion", "people", "react")
+)
 EVIDENCE_VARS = ("quote", "start", "end", "source", "sourceLabel")
 # Words that pick one item of an order, or a relation: a template holding one answers a narrower question.
 # Words naming the essay itself: every answer is "in the essay", so they never change what is asked.
@@ -77,9 +95,13 @@ _LEXICON_QUERY = f"""SELECT ?e ?p ?text WHERE {{
   FILTER (isIRI(?e) && isLiteral(?text))
 }}"""
 # A statistic is asked about by its population, unit and sample, a claim by who says it and what it
-# is about, as much as by their own wording.
+# is about, a work by who made it ("Owyang's report"), an item by its list, as much as by their own
+# wording.
 _CONTEXT_QUERY = f"""SELECT ?e ?text WHERE {{
-  VALUES ?p {{ <{EKG}population> <{EKG}unit> <{EKG}sample> <{EKG}statedBy> <{EKG}about> }}
+  VALUES ?p {{
+    <{EKG}population> <{EKG}unit> <{EKG}sample> <{EKG}statedBy> <{EKG}about>
+    <{DCTERMS}creator> <{SKOS}inScheme>
+  }}
   VALUES ?name {{ <{RDFS}label> <{SKOS}altLabel> }}
   ?e ?p ?other .
   ?other ?name ?text .
@@ -91,10 +113,21 @@ _AUTHOR_QUERY = f"""SELECT ?e ?text WHERE {{
   ?e <{EKG}statedBy> ?author .
   <{DCTERMS}creator> ?name ?text .
 }}"""
-# A claim is asked about in the essay's words as much as in its label's.
-_CLAIM_QUOTES_QUERY = f"""SELECT ?e ?quote WHERE {{
-  ?e a <{EKG}Claim> ; <{EKG}evidence>/<{OA}hasSelector>/<{OA}exact> ?quote .
+# A claim, a stage, a challenge... is asked about in the essay's words as much as in its label's.
+_EVIDENCE_QUOTES_QUERY = f"""SELECT ?e ?quote WHERE {{
+  ?e <{EKG}evidence>/<{OA}hasSelector>/<{OA}exact> ?quote .
 }}"""
+# Who makes a claim: its stater, or the comment making it when the commenter's name is not shown.
+_SAID_BY_QUERY = f"""SELECT ?e ?who WHERE {{
+  ?e a <{EKG}Claim> .
+  {{ ?e <{EKG}statedBy> ?who }}
+  UNION {{ ?who <{EKG}makesPoint> ?e FILTER NOT EXISTS {{ ?e <{EKG}statedBy> ?anyone }} }}
+}}"""
+# The comment a claim is made in: "which *commenter* says ...", "what does the anonymous *commenter* say".
+_SAID_IN_QUERY = f"""SELECT ?e ?comment ?text WHERE {{
+  ?comment <{EKG}makesPoint> ?e ; <{RDFS}label> ?text .
+}}"""
+_QUOTES_QUERY = f"SELECT DISTINCT ?quote WHERE {{ ?selector <{OA}exact> ?quote }}"
 _TYPES_QUERY = f"SELECT ?e ?t WHERE {{ ?e <{RDF_TYPE}> ?t . FILTER (isIRI(?e) && isIRI(?t)) }}"
 _DESCRIBE_QUERY = f"""SELECT ?label ?definition WHERE {{
   ?_entity_iri <{RDFS}label> ?label .
@@ -123,7 +156,9 @@ class Entity:
         self.words: set[str] = set()  # every word of every name it has
         self.names: list[tuple[str, ...]] = []  # each name's content words
         self.types: set[str] = set()
-        self.quote_words: set[str] = set()  # a claim's: the words of the essay it quotes
+        self.quote_words: set[str] = set()  # the words of the essay its evidence quotes
+        self.said_by = ""  # a claim's: who states it (or the comment making it, when no name is shown)
+        self.said_in = ""  # a claim's: the comment making it
 
 
 class Template:
@@ -149,6 +184,9 @@ class Knowledge:
         vocabulary: set[str],
         structural: set[str],
         phrasing: set[str],
+        spellings: set[str],
+        known: set[str],
+        passages: dict[str, tuple[frozenset[str], list[str]]],
     ) -> None:
         self.entities = entities
         self.properties = properties  # relation words: property IRI -> its names
@@ -157,6 +195,9 @@ class Knowledge:
         self.vocabulary = vocabulary
         self.structural = structural  # words of property and class names
         self.phrasing = phrasing  # the words of every template
+        self.spellings = spellings  # names' and templates' words as written (folded), to correct typos
+        self.known = known  # words that are not typos, though not corrected to: the essay's
+        self.passages = passages  # each evidence quote: its words, and what it is evidence of
         self.implied: dict[str, set[str]] = {}  # query name -> words of the entities its phrasings name
 
     @property
@@ -168,8 +209,10 @@ class Knowledge:
 def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
     """Read labels and types through ``engine`` and the question templates of ``queries``."""
     named: dict[str, Entity] = {}
+    spellings: set[str] = set()
     for row in engine.run(_LEXICON_QUERY).rows:
         iri, prop, text = row["e"].value, row["p"].value, row["text"].value
+        spellings.update(words(text))
         entity = named.setdefault(iri, Entity(iri, ""))
         if prop == RDFS + "label" and not entity.label:
             entity.label = text
@@ -183,9 +226,20 @@ def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
     for row in engine.run(_AUTHOR_QUERY).rows:
         if row["e"].value in named:
             named[row["e"].value].words.update(content_words(row["text"].value))
-    for row in engine.run(_CLAIM_QUOTES_QUERY).rows:
+    passages: dict[str, tuple[frozenset[str], list[str]]] = {}
+    for row in engine.run(_EVIDENCE_QUOTES_QUERY).rows:
+        quote = row["quote"].value
+        said = frozenset(content_words(quote))
+        passages.setdefault(quote, (said, []))[1].append(row["e"].value)
         if row["e"].value in named:
-            named[row["e"].value].quote_words.update(content_words(row["quote"].value))
+            named[row["e"].value].quote_words.update(said)
+    for row in engine.run(_SAID_BY_QUERY).rows:
+        if row["e"].value in named:
+            named[row["e"].value].said_by = row["who"].value
+    for row in engine.run(_SAID_IN_QUERY).rows:
+        if row["e"].value in named:
+            named[row["e"].value].said_in = row["comment"].value
+            named[row["e"].value].words.update(content_words(row["text"].value))
     for row in engine.run(_TYPES_QUERY).rows:
         if row["e"].value in named:
             named[row["e"].value].types.add(row["t"].value)
@@ -212,13 +266,28 @@ def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
         for w in content_words(e.label)
     }
     phrasing = {w for t in templates for w in t.words}
-    knowledge = Knowledge(entities, properties, type_words, templates, vocabulary, structural, phrasing)
+    spellings.update(w for t in templates for w in words(t.pattern))
+    spellings.update(SPELLED)
+    # the essay's own words are never typos, though nothing is corrected to them (too many)
+    known = {w for row in engine.run(_QUOTES_QUERY).rows for w in words(row["quote"].value)}
+    knowledge = Knowledge(
+        entities,
+        properties,
+        type_words,
+        templates,
+        vocabulary,
+        structural,
+        phrasing,
+        spellings,
+        known,
+        passages,
+    )
     for template in templates:  # ~6 ms: worked out once, with the rest of what is remembered
         _implied_words(template, knowledge)
     return knowledge
 
 
-KNOWLEDGE_FORMAT = 6  # bump when Knowledge, what load_knowledge reads, or kg.wording changes
+KNOWLEDGE_FORMAT = 11  # bump when Knowledge, what load_knowledge reads, or kg.wording changes
 
 
 def knowledge_for(engine: Any, dirs: Sequence[Path] | None = None) -> Knowledge:
@@ -273,7 +342,7 @@ def _to_plain(knowledge: Knowledge) -> tuple[Any, ...]:
     queries = {t.query.name: t.query for t in knowledge.templates}
 
     def entity(e: Entity) -> tuple[Any, ...]:
-        return (e.iri, e.label, e.words, e.names, e.types, e.quote_words)
+        return (e.iri, e.label, e.words, e.names, e.types, e.quote_words, e.said_by, e.said_in)
 
     return (
         {iri: entity(e) for iri, e in knowledge.entities.items()},
@@ -296,6 +365,9 @@ def _to_plain(knowledge: Knowledge) -> tuple[Any, ...]:
         knowledge.vocabulary,
         knowledge.structural,
         knowledge.phrasing,
+        knowledge.spellings,
+        knowledge.known,
+        knowledge.passages,
         knowledge.implied,
     )
 
@@ -304,11 +376,12 @@ def _from_plain(plain: tuple[Any, ...]) -> Knowledge:
     """The Knowledge ``_to_plain`` wrote."""
     from kg.catalog import Param, QueryFile
 
-    entities, properties, type_words, queries, templates, vocabulary, structural, phrasing, implied = plain
+    entities, properties, type_words, queries, templates = plain[:5]
+    vocabulary, structural, phrasing, spellings, known, passages, implied = plain[5:]
 
     def entity(row: tuple[Any, ...]) -> Entity:
         made = Entity(row[0], row[1])
-        made.words, made.names, made.types, made.quote_words = row[2], row[3], row[4], row[5]
+        made.words, made.names, made.types, made.quote_words, made.said_by, made.said_in = row[2:8]
         return made
 
     files = {
@@ -336,6 +409,9 @@ def _from_plain(plain: tuple[Any, ...]) -> Knowledge:
         vocabulary,
         structural,
         phrasing,
+        spellings,
+        known,
+        passages,
     )
     knowledge.implied = implied
     return knowledge
@@ -389,9 +465,10 @@ def _templates(query: Any) -> list[Template]:
 
 
 class Mention:
-    def __init__(self, entity: Entity, matched: int, coverage: float) -> None:
+    def __init__(self, entity: Entity, hit: frozenset[str], coverage: float) -> None:
         self.entity = entity
-        self.matched = matched  # how many of its best name's words the question holds
+        self.hit = hit  # the words of its best name the question holds
+        self.matched = len(hit)
         self.coverage = coverage  # ... as a share of that name's words
 
     @property
@@ -410,8 +487,12 @@ class Candidate:
         unexplained: list[str] | None = None,
         number: int | None = None,
         complete: bool = False,
+        others: list[Entity] | None = None,
+        wanted: set[str] | None = None,
+        verify: list[str] | None = None,
+        passage: str = "",
     ) -> None:
-        self.kind = kind  # template | relation | describe
+        self.kind = kind  # template | relation | describe | claim | neighbour
         self.score = score
         self.template = template
         self.entity = entity
@@ -420,6 +501,10 @@ class Candidate:
         self.number = number  # an integer slot's value ("the fifth" -> 5)
         # the template says all the question says: when its query finds nothing, the graph has no answer
         self.complete = complete
+        self.others = others or []  # more claims answering as well as ``entity``; or a second entity
+        self.wanted = wanted or set()  # the classes a neighbour must be of
+        self.verify = verify or []  # words the answer must say, else it is no answer
+        self.passage = passage  # the essay's words a passage answer quotes
 
 
 class Understanding:
@@ -458,29 +543,69 @@ def check_question(question: str) -> str:
 def understand(question: str, knowledge: Knowledge) -> Understanding:
     """Link the question's entities and rank the templates and fallbacks that account for it."""
     question = check_question(question)
-    wh = question_word(question)
-    raw = content_words(question)
-    corrections = {w: _correct(w, knowledge.vocabulary) for w in raw if w not in knowledge.vocabulary}
-    corrections = {w: c for w, c in corrections.items() if c}
-    qwords = [corrections.get(w, w) for w in raw]
+    spelled, corrections = _spelled(question, knowledge)
+    wh = question_word(spelled)
+    qwords = content_words(spelled)
     mentions = _mentions(qwords, knowledge)
-    asked = asked_class_word(question)
-    place = ordinal(question, knowledge.class_words)
+    asked = _asked_class(asked_class_words(spelled), knowledge)
+    place = ordinal(spelled, knowledge.class_words)
+    listing = words(spelled)[:1] in (["name"], ["list"])
+    if listing:
+        # "Name the 140 companies": a command to list what a figure counts, which a figure does not do
+        mentions = [m for m in mentions if STATISTIC not in m.entity.types]
     candidates = _template_candidates(wh, qwords, mentions, knowledge, asked, place)
     candidates.sort(key=lambda c: -c.score)
     # The general fallback comes after every template that could not run or found nothing to say.
-    candidates += sorted(_fallback_candidates(wh, qwords, mentions, knowledge), key=lambda c: -c.score)
+    naming = "name" in words(spelled)[1:]  # "what is the *name* of ..." (not "Name the stages")
+    fallbacks = _fallback_candidates(wh, qwords, mentions, knowledge, asked, naming, listing)
+    candidates += sorted(fallbacks, key=lambda c: -c.score)
     return Understanding(question, wh, qwords, asked, corrections, mentions, candidates)
 
 
-def _correct(word: str, vocabulary: set[str]) -> str | None:
-    """A misspelt word's closest vocabulary word (short words are left alone: too many near misses)."""
-    if len(word) < 5 or not word.isalpha():
-        return None
-    import difflib  # only for a word the graph does not know
+def _spelled(question: str, knowledge: Knowledge) -> tuple[str, dict[str, str]]:
+    """The question with misspelt words put right, and what was put right. A word the graph, the
+    essay or the questions it answers use is no typo, nor is a form of one ("looking"). Others are
+    corrected to a word of the graph's names or the questions' words one slip away (two for a word
+    of ten letters or more), with the same first letter (slips are rarely there), when no other is
+    as close: short words have too many near misses."""
+    corrections: dict[str, str] = {}
+    for word in set(words(question)):
+        if len(word) < 6 or not word.isalpha() or word in STOPWORDS:
+            continue
+        if word in knowledge.spellings or word in knowledge.known or canonical(word) in knowledge.vocabulary:
+            continue
+        allowed = 1 if len(word) < 10 else 2
+        slips = {
+            known: _slips(word, known, allowed)
+            for known in knowledge.spellings
+            if known[:1] == word[:1] and abs(len(known) - len(word)) <= allowed
+        }
+        fewest = min(slips.values(), default=allowed + 1)
+        close = [known for known, n in slips.items() if n == fewest]
+        if fewest <= allowed and len(close) == 1:
+            corrections[word] = close[0]
+    if not corrections:
+        return question, corrections
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, corrections)) + r")\b", re.IGNORECASE)
+    return pattern.sub(lambda m: corrections[m.group(0).lower()], question), corrections
 
-    close = difflib.get_close_matches(word, [v for v in vocabulary if abs(len(v) - len(word)) <= 2], 1, 0.85)
-    return close[0] if close else None
+
+def _slips(a: str, b: str, limit: int) -> int:
+    """Typing slips between ``a`` and ``b``: letters left out, added, changed or swapped (optimal
+    string alignment distance), counted up to ``limit + 1``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def _mentions(qwords: Sequence[str], knowledge: Knowledge) -> list[Mention]:
@@ -495,16 +620,31 @@ def _mentions(qwords: Sequence[str], knowledge: Knowledge) -> list[Mention]:
     for entity in knowledge.entities.values():
         best: Mention | None = None
         for name in entity.names:
-            matched = sum(1 for w in set(name) if w in qset)
+            hit = qset.intersection(name)
+            matched = len(hit)
             coverage = matched / len(set(name))
             if coverage == 1 or matched >= 2 or (matched == 1 and proper & set(name)):
-                mention = Mention(entity, matched, coverage)
+                mention = Mention(entity, frozenset(hit), coverage)
                 if best is None or mention.score > best.score:
                     best = mention
         if best is not None:
             found.append(best)
     found.sort(key=lambda m: (-m.score, m.entity.label))
     return found
+
+
+def _asked_class(run: tuple[list[str], bool], knowledge: Knowledge) -> str | None:
+    """Of the words after the question word, the one saying what is asked for. Before a verb, the
+    last that names a class ("which research *firm* is"); else the first word if it names one
+    ("which *commenter* compares"), or the first that does ("which early *frustration* involved"),
+    or the first word."""
+    words, closed = run
+    named = [w for w in words if w in knowledge.class_words]
+    if not named:
+        return words[0] if words else None
+    if closed:
+        return named[-1]
+    return words[0] if words[0] in named else named[0]
 
 
 def _wh_fits(asked: str | None, offered: str | None, agent: bool = False) -> bool:
@@ -569,6 +709,8 @@ def _template_candidates(
                 if wh == "how many" and asked and asked != canonical("percent"):
                     # "how many *companies*": what is counted is in the figure's own words
                     options = [m for m in options if any(asked in name for name in m.entity.names)]
+            if CLAIM in wanted:
+                options = _unambiguous(options)
         implied = _implied_words(template, knowledge) | answer_type
         for mention in options:
             # what the template says of its slot's entity ("which *stage* comes before {stage}"), the
@@ -583,11 +725,16 @@ def _template_candidates(
             left = [w for w in _explained(qwords, explaining) if w not in CONTEXT_WORDS]
             # an entity named almost whole, in three words or more, says what is asked as a template does
             closely = mention is not None and mention.matched >= 3 and mention.coverage >= 0.75
+            verify: list[str] = []
             if not _acceptable(left, pattern_words, 1.0 if closely else covered, knowledge, closely):
-                continue
+                # "the first challenge *on Altimeter's list*": words the answer may say (its list,
+                # who states it), to be checked against the rows found
+                if not _answer_may_say(left, covered, pattern_words, mentions, knowledge):
+                    continue
+                verify = left
             if covered < 0.6 and left:
                 continue
-            score = 0.5 * covered + 0.5 * (1 - len(left) / max(len(qwords), 1))
+            score = 0.5 * covered + 0.5 * (1 - len(left) / max(len(qwords), 1)) - 0.1 * len(verify)
             score += 0.05 * len(pattern_words & qset) + (0.05 if template.wh == wh else 0)
             score += 0.1 if answer_type & pattern_words else 0
             if mention is not None:
@@ -601,6 +748,7 @@ def _template_candidates(
                     mention.entity if mention else None,
                     unexplained=left,
                     number=place[0] if number_words and place else None,
+                    verify=verify,
                     # (a phrasing with no word of its own, "what is said about {entity}", asks nothing
                     # in particular: finding nothing there says nothing of the other templates)
                     complete=covered == 1.0
@@ -610,6 +758,38 @@ def _template_candidates(
                 )
             )
     return candidates
+
+
+def _answer_may_say(
+    left: Sequence[str],
+    covered: float,
+    pattern_words: set[str],
+    mentions: Sequence[Mention],
+    knowledge: Knowledge,
+) -> bool:
+    """May the answer itself explain the words a template leaves over? Only for a template matched
+    whole, and words the graph knows that name no relation, class or order, nor a person or an
+    organisation (those change what is asked: "what did Brian Solis reply *to Des Walsh*")."""
+    agents = {w for m in mentions if m.entity.types & set(AGENT_CLASSES) for w in m.hit}
+    return (
+        covered == 1.0
+        and bool(pattern_words)
+        and len(left) <= 3
+        and all(
+            w in knowledge.vocabulary and w not in knowledge.structural and w not in STRICT_WORDS | agents
+            for w in left
+        )
+    )
+
+
+def _unambiguous(options: list[Mention]) -> list[Mention]:
+    """The mentions that may fill a claim's slot: words of a claim ("helper and leader") that are as
+    much words of another claim name neither (a claim's label is long: a few words are a weak link)."""
+    partial: dict[frozenset[str], int] = {}
+    for m in options:
+        if m.coverage < 1:
+            partial[m.hit] = partial.get(m.hit, 0) + 1
+    return [m for m in options if m.coverage == 1 or partial[m.hit] == 1]
 
 
 def _slot_type(template: Template) -> str | None:
@@ -678,40 +858,73 @@ def _wanted_types(template: Template, knowledge: Knowledge) -> set[str]:
     return entity.types - GENERIC_TYPES
 
 
-def _claim_candidates(qwords: Sequence[str], knowledge: Knowledge) -> list[Candidate]:
-    """A claim the question restates ("What do businesses need?" -> "businesses need open leaders"):
-    every word of the question is in the claim's label, its context or the essay's words it quotes."""
+def _claim_candidates(
+    wh: str | None, qwords: Sequence[str], asked: str | None, knowledge: Knowledge
+) -> list[Candidate]:
+    """A claim the question restates ("What do businesses need?" -> "businesses need open leaders";
+    "Who may not lead tomorrow?" -> "whoever leads today may not ..."): every word of the question is
+    in the claim's label, its context or the essay's words it quotes, but for words that only say
+    something is claimed. "Who" and "which commenter" are answered by who makes the claim."""
     found = []
-    qset = set(qwords)
+    qset = set(qwords) - CONTEXT_WORDS
     for entity in knowledge.entities.values():
         if not entity.quote_words:
             continue
+        # the essay's words about a stage or a challenge describe it ("in which stage is a program
+        # manager anointed?"); about a person or a name, they only mention it
+        described = asked in _type_words(entity, knowledge) and not entity.types & set(AGENT_CLASSES)
+        if CLAIM not in entity.types and not described:
+            continue
+        stater = knowledge.entities.get(entity.said_by)
+        if wh == "who" and stater is None:
+            continue
+        kind: set[str] = set()
+        if asked in knowledge.class_words:
+            # "which objection ...", "which commenter ...": the claim's kind, or who makes it
+            kind = {asked}
+            if asked not in _kinds(entity, knowledge):
+                continue
         known = entity.words | entity.quote_words
         matched = len(qset & known)
-        if matched < 2 or _explained(qwords, known | DESCRIBE_WORDS):
+        if matched < 2 or _explained(qwords, known | CLAIMING_WORDS | CONTEXT_WORDS | kind):
             continue
-        label = {w for name in entity.names for w in name}
-        own = len(qset & label)
+        # what the claim says, is, or is called where the essay says it ("what *trend* surfaced")
+        label = {w for name in entity.names for w in name} | _type_words(entity, knowledge)
+        own = len(qset & (label | ({asked} & entity.quote_words)))
+        if not own:
+            continue  # the question restates what is said, not only whom or what it is about
         # then the claim whose own words the question holds the most of
         share = own / len(label) if label else 0.0
-        found.append(
-            Candidate("describe", round(0.55 + 0.02 * matched + 0.01 * own + 0.005 * share, 4), entity=entity)
-        )
-    found.sort(key=lambda c: -c.score)
-    if len(found) > 1 and found[0].score == found[1].score:
-        return []  # two claims fit as well: guessing between them would be a coin toss
-    return found[:1]
+        score = round(0.55 + 0.02 * matched + 0.01 * own + 0.005 * share, 4)
+        found.append((matched, own, score, entity))
+    if not found:
+        return []
+    best = max((m, o) for m, o, _, _ in found)
+    tied = sorted((f for f in found if (f[0], f[1]) == best), key=lambda f: -f[2])
+    if len({entity.said_by for *_, entity in tied}) > 1:
+        return []  # claims by different people fit as well: guessing between them would be a coin toss
+    # one person's claims that fit as well are all answers ("what does Des Walsh say about the team?")
+    return [Candidate("claim", tied[0][2], entity=tied[0][3], others=[f[3] for f in tied[1:]])]
 
 
 def _fallback_candidates(
-    wh: str | None, qwords: Sequence[str], mentions: Sequence[Mention], knowledge: Knowledge
+    wh: str | None,
+    qwords: Sequence[str],
+    mentions: Sequence[Mention],
+    knowledge: Knowledge,
+    asked: str | None = None,
+    naming: bool = False,
+    listing: bool = False,
 ) -> list[Candidate]:
     candidates: list[Candidate] = []
+    if wh in {None, "what", "who", "how"} and not naming:  # a claim is not a name
+        candidates += _claim_candidates(wh, qwords, asked, knowledge)
+    candidates += _neighbour_candidates(wh, qwords, mentions, asked, knowledge)
+    if not naming and not listing:
+        candidates += _passage_candidates(wh, qwords, asked, knowledge)
     if wh not in {None, "what", "who", "where"}:
         return candidates
     qset = set(qwords)
-    if wh in {None, "what"}:  # a claim restated answers "what", never "who"
-        candidates += _claim_candidates(qwords, knowledge)
     candidates += _bare_relation_candidates(qwords, knowledge)
     for mention in mentions[:5]:
         if mention.coverage < 1:
@@ -723,7 +936,7 @@ def _fallback_candidates(
             relation_words = {w for name in prop.names for w in name if w in qset}
             if not relation_words or relation_words <= entity_words:
                 continue
-            if _explained(qwords, entity_words | prop.words):
+            if _explained(qwords, entity_words | prop.words | DESCRIBE_WORDS):  # "describe as his peer"
                 continue
             candidates.append(
                 Candidate("relation", 0.6 + 0.05 * mention.coverage, entity=mention.entity, relation=prop)
@@ -732,6 +945,89 @@ def _fallback_candidates(
         if describes and not _explained(qwords, entity_words | DESCRIBE_WORDS):  # "Who is Charlene Li?"
             candidates.append(Candidate("describe", 0.5 + 0.05 * mention.matched, entity=mention.entity))
     return candidates
+
+
+def _passage_candidates(
+    wh: str | None, qwords: Sequence[str], asked: str | None, knowledge: Knowledge
+) -> list[Candidate]:
+    """The essay's sentence a question restates, when nothing else answers it ("What does the
+    evangelist launch after mustering the courage to challenge the status quo?"): every word of the
+    question is in one quote or in what that quote is evidence of, most of them in the quote itself.
+    Two sentences that fit as well answer nothing."""
+    if wh not in {None, "what", "how"} or (asked and asked not in knowledge.class_words):
+        return []  # (a figure, a year, a salary: a sentence holding the question's words need not say it)
+    qset = set(qwords) - CONTEXT_WORDS - CLAIMING_WORDS
+    if len(qset) < 4:
+        return []
+    fits: list[tuple[int, str, Entity]] = []
+    for quote, (said, iris) in knowledge.passages.items():
+        of = [knowledge.entities[i] for i in iris if i in knowledge.entities]
+        kind = [e for e in of if asked in _type_words(e, knowledge)]
+        if not of or (asked and not kind):
+            continue
+        around = set().union(*(e.words | _type_words(e, knowledge) for e in of))
+        matched = len(qset & said)
+        if matched < 0.75 * len(qset) or not qset <= said | around:
+            continue
+        fits.append((matched, quote, (kind or of)[0]))
+    if not fits:
+        return []
+    top = max(m for m, _, _ in fits)
+    best = sorted((f for f in fits if f[0] == top), key=lambda f: len(f[1]))
+    if any(f[1] not in best[-1][1] for f in best):
+        return []  # two sentences, not one within the other, fit as well
+    return [Candidate("passage", 0.45, entity=best[0][2], passage=best[0][1])]
+
+
+def _kinds(claim: Entity, knowledge: Knowledge) -> set[str]:
+    """What a claim is ("objection", "prediction"), or who makes it, or where ("commenter")."""
+    kinds = _type_words(claim, knowledge)
+    for iri in (claim.said_by, claim.said_in):
+        if iri in knowledge.entities:
+            kinds |= _entity_words(knowledge.entities[iri], knowledge)
+    return kinds
+
+
+def _neighbour_candidates(
+    wh: str | None,
+    qwords: Sequence[str],
+    mentions: Sequence[Mention],
+    asked: str | None,
+    knowledge: Knowledge,
+) -> list[Candidate]:
+    """What the graph links to the entities a question names, of the kind it asks for: "which
+    research *firm* is Jeremiah Owyang with?" (one entity and a class), "*who* is the community
+    manager for Sysomos?" (two entities). The words the entities leave over must be said by the
+    answer or by the link to it (see _run_neighbours)."""
+    if wh == "who":
+        wanted = set(AGENT_CLASSES)
+    elif wh in {None, "what"} and asked in knowledge.class_words:
+        wanted = {c for c, ws in knowledge.type_words.items() if ws == {asked}} - GENERIC_TYPES
+    else:
+        return []
+    named: list[Mention] = []
+    for mention in mentions[:6]:  # whole names, each of other words of the question
+        if mention.coverage == 1 and all(not mention.hit & m.hit for m in named):
+            named.append(mention)
+    if not named or len(named) > 2 or (len(named) == 1 and wh == "who"):
+        return []  # "who is Charlene Li?" is a description, not her neighbours
+    said = set().union(*(_entity_words(m.entity, knowledge) for m in named))
+    kind = {asked} & knowledge.class_words
+    left = [w for w in qwords if w not in said | kind | CONTEXT_WORDS | DESCRIBE_WORDS]
+    if len(left) > 2 or STRICT_WORDS.intersection(left) or (left and len(named) == 2):
+        # (an order, "after", read from a link without its direction would answer backwards; a
+        # relation word with two entities may name either link: "who published the essay on Twitter")
+        return []
+    return [
+        Candidate(
+            "neighbour",
+            0.57,
+            entity=named[0].entity,
+            others=[m.entity for m in named[1:]],
+            unexplained=left,
+            wanted=wanted,
+        )
+    ]
 
 
 def _bare_relation_candidates(qwords: Sequence[str], knowledge: Knowledge) -> list[Candidate]:
@@ -798,7 +1094,9 @@ def ask(question: str, engine: Any, knowledge: Knowledge) -> Answer:
     """Answer ``question``: the best candidate whose query gives rows, or an abstention."""
     understanding = understand(question, knowledge)
     aside: Answer | None = None  # one read from a side column of its query, kept in case none is better
-    for candidate in understanding.candidates[:8]:
+    templates = [c for c in understanding.candidates if c.kind == "template"]
+    fallbacks = [c for c in understanding.candidates if c.kind != "template"]
+    for candidate in templates[:8] + fallbacks:  # (the best templates: the rest say less and cost time)
         if aside is not None and candidate.kind != "template":
             break
         answer = _run(candidate, engine, understanding, knowledge)
@@ -837,6 +1135,12 @@ def _run(
         return _run_template(candidate, engine, understanding, knowledge)
     if candidate.kind == "relation":
         return _run_relation(candidate, engine, understanding)
+    if candidate.kind == "claim":
+        return _run_claims(candidate, engine, understanding, knowledge)
+    if candidate.kind == "neighbour":
+        return _run_neighbours(candidate, engine, understanding, knowledge)
+    if candidate.kind == "passage":
+        return _run_passage(candidate, engine, understanding)
     return _run_describe(candidate, engine, understanding)
 
 
@@ -914,7 +1218,12 @@ def _run_template(
     result = engine.run(query.sparql, bindings)
     rows = _narrow(result.rows, candidate.unexplained)
     rows = _of_named_class(
-        result.variables, rows, engine, understanding, knowledge, by_place=candidate.number is not None
+        result.variables,
+        rows,
+        engine,
+        understanding,
+        knowledge,
+        by_place=candidate.number is not None or "list" in result.variables,
     )
     wanted = _wanted_answer(understanding, knowledge)
     steered = (
@@ -922,7 +1231,7 @@ def _run_template(
         if wanted
         else _by_name(result.variables, rows, understanding)
     )
-    if steered is None:
+    if steered is None or not _says(steered[1], candidate.verify, knowledge):
         return None
     answers, evidence = _read_rows(*steered, engine.prefixes)
     main = _main_column(result.variables, result.rows)
@@ -938,6 +1247,19 @@ def _run_template(
         pattern=template.pattern,
         aside=bool(wanted) and understanding.wh == "what" and steered[0][:1] != [main],
     )
+
+
+def _says(rows: Sequence[Mapping[str, Any]], wanted: Sequence[str], knowledge: Knowledge) -> bool:
+    """Do the entities of the rows found, by their names and context, say every ``wanted`` word?"""
+    if not wanted:
+        return True
+    said = {w for row in rows for t in row.values() if _is_iri(t) for w in _entity_said(t.value, knowledge)}
+    return set(wanted) <= said
+
+
+def _entity_said(iri: str, knowledge: Knowledge) -> set[str]:
+    entity = knowledge.entities.get(iri)
+    return _entity_words(entity, knowledge) if entity else set()
 
 
 def _main_column(variables: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str | None:
@@ -958,7 +1280,7 @@ def _of_named_class(
 ) -> list[Mapping[str, Any]]:
     """Keep the rows whose answer is of a class the question names, when the answers are of several
     ("the fifth *challenge*" among every list's fifth item); ``by_place``: the rows are the items at
-    a place in every list, so none of the named class means no such item."""
+    a place in every list (or the last of each), so none of the named class means no such item."""
     asked = set(understanding.words)
     named = {c for c, ws in knowledge.type_words.items() if ws and ws <= asked and c not in GENERIC_TYPES}
     column = _main_column(variables, rows)
@@ -983,11 +1305,12 @@ def _run_relation(candidate: Candidate, engine: Any, understanding: Understandin
         "}\nORDER BY ?valueLabel"
     )
     result = engine.run(sparql, {"_entity_iri": nt_iri(candidate.entity.iri)})
-    wanted = {"who": AGENT, "where": PLACE}.get(understanding.wh or "")
+    # "where does Sheldon work?": at an organisation as much as in a place
+    wanted = {"who": {AGENT}, "where": {PLACE, ORGANIZATION}}.get(understanding.wh or "")
     rows = result.rows
     if wanted is not None:
         typed = _types_of(engine, [r["value"].value for r in rows if hasattr(r["value"], "value")])
-        rows = [r for r in rows if wanted in typed.get(r["value"].value, set())]
+        rows = [r for r in rows if wanted & typed.get(r["value"].value, set())]
     answers, _ = _read_rows(result.variables, rows, engine.prefixes)
     evidence = _evidence(engine, candidate.entity.iri)
     return Answer(
@@ -1060,6 +1383,109 @@ def _run_describe(candidate: Candidate, engine: Any, understanding: Understandin
     )
 
 
+def _run_claims(
+    candidate: Candidate, engine: Any, understanding: Understanding, knowledge: Knowledge
+) -> Answer | None:
+    """The claims a question restates, in the essay's order; who says each, when that is asked."""
+    assert candidate.entity is not None
+    answers = []
+    for entity in [candidate.entity, *candidate.others]:
+        answer = _run_describe(Candidate("claim", candidate.score, entity=entity), engine, understanding)
+        if answer is None:
+            continue
+        stater = knowledge.entities.get(entity.said_by)
+        asked = understanding.asked
+        # "who ...", "which commenter ...": who says it is the answer; "which objection ...": what is said
+        by_whom = asked in _kinds(entity, knowledge) and asked not in _type_words(entity, knowledge)
+        if stater is not None and (understanding.wh == "who" or by_whom):
+            answer.answers = [f"{stater.label}: {text}" for text in answer.answers]
+        answers.append(answer)
+    if not answers:
+        return None
+    answers.sort(key=lambda a: min((e["start"] for e in a.evidence), default=0))
+    first = answers[0]
+    for more in answers[1:]:
+        first.answers += more.answers
+        first.evidence += more.evidence
+        first.bindings["entity"] += f", {more.bindings['entity']}"
+    return first
+
+
+def _run_passage(candidate: Candidate, engine: Any, understanding: Understanding) -> Answer | None:
+    """The essay's sentence itself is the answer; what it is evidence of says where it stands."""
+    assert candidate.entity is not None
+    evidence = [e for e in _evidence(engine, candidate.entity.iri) if e["quote"] == candidate.passage]
+    if not evidence:
+        return None
+    return Answer(
+        understanding.question,
+        True,
+        query="(passage)",
+        sparql=_find_query_text("evidence-for"),
+        bindings={"entity": compact(candidate.entity.iri, engine.prefixes)},
+        answers=[f"{candidate.passage} ({candidate.entity.label})"],
+        evidence=evidence,
+        confidence=min(candidate.score, 1.0),
+        pattern="{entity}: the essay's words",
+    )
+
+
+_NEIGHBOURS_QUERY = f"""SELECT DISTINCT ?value ?p WHERE {{
+  {{ ?_entity_iri ?p ?value }} UNION {{ ?value ?p ?_entity_iri }}
+  FILTER (isIRI(?value) && ?p != <{RDF_TYPE}>)
+}}"""
+_DEFINITION_QUERY = f"SELECT ?text WHERE {{ ?_entity_iri <{SKOS}definition> ?text }}"
+
+
+def _run_neighbours(
+    candidate: Candidate, engine: Any, understanding: Understanding, knowledge: Knowledge
+) -> Answer | None:
+    """The entities linked to every entity named, of a wanted class, that say (in their names or
+    definition, or the link's name) what the names leave over."""
+    assert candidate.entity is not None
+    named = [candidate.entity, *candidate.others]
+    links: dict[str, set[str]] = {}  # neighbour -> the words of the links to it
+    for i, entity in enumerate(named):
+        rows = engine.run(_NEIGHBOURS_QUERY, {"_entity_iri": nt_iri(entity.iri)}).rows
+        found: dict[str, set[str]] = {}
+        for row in rows:
+            prop = knowledge.properties.get(row["p"].value)
+            if prop is not None and STRICT_WORDS & prop.words:
+                continue  # "comes before": a link of an order says nothing without its direction
+            found.setdefault(row["value"].value, set()).update(prop.words if prop else ())
+        links = found if i == 0 else {v: ws | found[v] for v, ws in links.items() if v in found}
+    types = _types_of(engine, list(links))
+    answers = []
+    for iri, link_words in links.items():
+        neighbour = knowledge.entities.get(iri)
+        if neighbour is None or iri in {e.iri for e in named} or not types.get(iri, set()) & candidate.wanted:
+            continue
+        says = neighbour.words | link_words
+        if not set(candidate.unexplained) <= says:
+            says |= {
+                w
+                for row in engine.run(_DEFINITION_QUERY, {"_entity_iri": nt_iri(iri)}).rows
+                for w in content_words(row["text"].value)
+            }
+        if set(candidate.unexplained) <= says:
+            answers.append(neighbour)
+    if not answers or len(answers) > 5:
+        return None  # nothing of that kind, or so many the link says little
+    answers.sort(key=lambda e: e.label)
+    evidence = [e for entity in answers for e in _evidence(engine, entity.iri)]
+    return Answer(
+        understanding.question,
+        True,
+        query="(neighbours)",
+        sparql=_NEIGHBOURS_QUERY,
+        bindings={"entity": ", ".join(compact(e.iri, engine.prefixes) for e in named)},
+        answers=[e.label for e in answers],
+        evidence=evidence,
+        confidence=min(candidate.score, 1.0),
+        pattern="{entity} -> " + (understanding.asked or understanding.wh or "?"),
+    )
+
+
 def _types_of(engine: Any, iris: Sequence[str]) -> dict[str, set[str]]:
     if not iris:
         return {}
@@ -1069,6 +1495,12 @@ def _types_of(engine: Any, iris: Sequence[str]) -> dict[str, set[str]]:
     for row in result.rows:
         found.setdefault(row["e"].value, set()).add(row["t"].value)
     return found
+
+
+def _find_query_text(name: str) -> str:
+    from kg.catalog import find_query
+
+    return str(find_query(name).body)
 
 
 def _evidence(engine: Any, iri: str) -> list[dict[str, Any]]:

@@ -16,7 +16,8 @@ from itertools import pairwise
 
 _FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": " ", "\xa0": " "})
 _WORD = re.compile(r"[a-z0-9%]+(?:-[a-z0-9]+)*")
-_POSSESSIVE = re.compile(r"(\w)'s?\b")
+# "the author's", "strategists'": a possessive; "they're", "don't": two words, as written
+_POSSESSIVE = re.compile(r"(\w)'(?:s\b|(?![a-z]))")
 
 _STOPWORDS = """
     a an the of in on at to for from by with about as into onto over under than then that this these those
@@ -25,6 +26,9 @@ _STOPWORDS = """
     you your yours i me my mine and or but nor so if not no yes any all some each every other another such
     own same just only also very too much many more most less least one ones s t d ll re ve m o y up down out
     off again further once both few nor via per according text author's
+    myself yourself himself herself itself ourselves themselves themself
+    don doesn didn isn aren wasn weren haven hasn hadn couldn wouldn shouldn cannot
+    right immediately directly listed during
     say says said tell tells told give gives given show shows list lists name names please kind sort type
     mentioned mention actually really exactly exact specifically particular particularly main
     earlier later ever still already today now currently current get gets got make makes made
@@ -89,7 +93,43 @@ _SYNONYM_GROUPS = (
     "reside resides sit sits live lives situated located based",
     "earn earned hold holds held obtain obtained possess attain",
     "assist help helps helped aid support",
+    "succeed success successful successfully",
 )
+# Past forms no suffix rule reaches, as their present form (then stemmed as usual).
+_IRREGULAR = {
+    "became": "become",
+    "began": "begin",
+    "begun": "begin",
+    "brought": "bring",
+    "built": "build",
+    "chose": "choose",
+    "chosen": "choose",
+    "fell": "fall",
+    "fallen": "fall",
+    "felt": "feel",
+    "fought": "fight",
+    "grew": "grow",
+    "grown": "grow",
+    "kept": "keep",
+    "knew": "know",
+    "known": "know",
+    "led": "lead",
+    "lost": "lose",
+    "paid": "pay",
+    "rose": "rise",
+    "risen": "rise",
+    "saw": "see",
+    "seen": "see",
+    "sought": "seek",
+    "spoke": "speak",
+    "spoken": "speak",
+    "taught": "teach",
+    "thought": "think",
+    "took": "take",
+    "taken": "take",
+    "understood": "understand",
+    "won": "win",
+}
 
 
 def fold(text: str) -> str:
@@ -131,12 +171,17 @@ def stem(word: str) -> str:
     return word
 
 
+# Words of questions as written, that a misspelt word may be put right to (with names' words).
+SPELLED = frozenset(
+    {w for group in _SYNONYM_GROUPS for w in group.split() if w.isalpha()}
+    | {w for phrase in QUESTION_WORDS for w in phrase.split()}
+)
 SYNONYMS = {stem(word): stem(group.split()[0]) for group in _SYNONYM_GROUPS for word in group.split()}
 
 
 def canonical(word: str) -> str:
     """A word as matching compares it: its stem, then its synonym group's head."""
-    stemmed = stem(word)
+    stemmed = stem(_IRREGULAR.get(word, word))
     return SYNONYMS.get(stemmed, stemmed)
 
 
@@ -146,8 +191,21 @@ def words(text: str) -> list[str]:
 
 
 def content_words(text: str) -> list[str]:
-    """The words that carry meaning, in canonical form, in order."""
-    return [canonical(w) for w in words(text) if w not in STOPWORDS and w not in _WH_SINGLE]
+    """The words that carry meaning, in canonical form, in order. An acronym that folds to a
+    stopword ("IT", "US") carries meaning: "in IT" is not "in it"."""
+    kept = _acronyms(text)
+    return [canonical(w) for w in words(text) if w in kept or (w not in STOPWORDS and w not in _WH_SINGLE)]
+
+
+_CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+
+
+def _acronyms(text: str) -> set[str]:
+    """Words written in capitals in a text that is not (a shouted question has no acronyms)."""
+    capitals = _CAPITALS.findall(text)
+    if not capitals or len(capitals) * 2 > len(text.split()):
+        return set()
+    return {w.lower() for w in capitals}
 
 
 def question_word(text: str) -> str | None:
@@ -209,26 +267,33 @@ _ORDINALS = {
 _NUMBERED = re.compile(r"^(\d+)(?:st|nd|rd|th)?$")
 
 
-def asked_class_word(text: str) -> str | None:
-    """The word right after the question word, when it names what is asked for: "which *stage*",
-    "what two *roles*", "which earlier *technology*"; None after a verb ("what *does*...")."""
+def asked_class_words(text: str) -> tuple[list[str], bool]:
+    """The words right after the question word, that may name what is asked for: "which *stage*",
+    "what two *roles*", "which *research firm*"; none after a verb ("what *does*..."). With whether
+    a verb ends them: then they name one thing ("which research firm *is*"); else a verb may be
+    among them ("which commenter *compares* ...")."""
     # possessives kept: "what is the *blog's* tagline" names the owner, not what is asked for
     found = _WORD_OR_POSSESSIVE.findall(fold(text))
     for i, word in enumerate(found):
         if word not in _WH_SINGLE:
             continue
         if found[i + 1 : i + 3] in (["many", "of"], ["much", "of"]):
-            return None  # "how many *of* the strategists": the whole, not what is counted
+            return [], False  # "how many *of* the strategists": the whole, not what is counted
+        run: list[str] = []
         for after in found[i + 1 :]:
-            if after in _COPULAS:
+            if after in _COPULAS and not run:
                 continue  # "what are the *stages*"
-            if after in _AUXILIARIES or after in _WH_SINGLE or "'" in after:
-                return None
-            if after in STOPWORDS or after in _NUMBERS or after in _ORDINALS or after.isdigit():
-                continue
-            return canonical(after)
-        return None
-    return None
+            if after in _AUXILIARIES:
+                return run, True
+            if after in _WH_SINGLE or "'" in after:
+                break
+            if not run and (after in STOPWORDS or after in _NUMBERS or after in _ORDINALS or after.isdigit()):
+                continue  # "what two *roles*"
+            if after in STOPWORDS:
+                break
+            run.append(canonical(after))
+        return run, False
+    return [], False
 
 
 def ordinal(text: str, nouns: frozenset[str] = frozenset()) -> tuple[int, list[str]] | None:

@@ -58,7 +58,7 @@ def test_answer_shows_the_answer_the_quote_with_offsets_and_the_query(run: Calla
     result = run("ask", "What comes after the Awakening?")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Answer: Ascension of the Corporate Social Strategist\n")
-    assert '[5098-5285] "Ascension of the Corporate Social Strategist. After mustering' in result.stdout
+    assert '[5098-5426] "Ascension of the Corporate Social Strategist. After mustering' in result.stdout
     assert "Query: stage-after (stage = ekg:TheAwakening)" in result.stdout
 
 
