@@ -50,6 +50,7 @@ EKG = "https://w3id.org/essay-kg/ns#"
 OWL = "http://www.w3.org/2002/07/owl#"
 OA = "http://www.w3.org/ns/oa#"
 DCTERMS = "http://purl.org/dc/terms/"
+SIOC = "http://rdfs.org/sioc/ns#"
 AGENT = "http://xmlns.com/foaf/0.1/Agent"
 AGENT_CLASSES = tuple(
     f"http://xmlns.com/foaf/0.1/{name}" for name in ("Agent", "Person", "Organization", "Group")
@@ -82,9 +83,10 @@ CLAIMING_WORDS = DESCRIBE_WORDS | frozenset(
     for w in ("claim", "think", "believe", "argue", "state", "view", "feel", "opinion", "people", "react")
 )
 EVIDENCE_VARS = ("quote", "start", "end", "source", "sourceLabel")
+# Words naming the essay itself (every answer is "in the essay"), or its order (every list comes in
+# the essay's order): they never change what is asked.
+CONTEXT_WORDS = frozenset({canonical("post"), canonical("order")})
 # Words that pick one item of an order, or a relation: a template holding one answers a narrower question.
-# Words naming the essay itself: every answer is "in the essay", so they never change what is asked.
-CONTEXT_WORDS = frozenset({canonical("post")})
 STRICT_WORDS = frozenset(
     canonical(w) for w in ("first", "last", "after", "before", "next", "previous", "number", "count", "many")
 )
@@ -124,9 +126,12 @@ _SAID_BY_QUERY = f"""SELECT ?e ?who WHERE {{
   UNION {{ ?who <{EKG}makesPoint> ?e FILTER NOT EXISTS {{ ?e <{EKG}statedBy> ?anyone }} }}
 }}"""
 # The comment a claim is made in: "which *commenter* says ...", "what does the anonymous *commenter* say".
-_SAID_IN_QUERY = f"""SELECT ?e ?comment ?text WHERE {{
+_SAID_IN_QUERY = f"""SELECT ?e ?comment ?text ?to WHERE {{
   ?comment <{EKG}makesPoint> ?e ; <{RDFS}label> ?text .
+  # a reply is asked about by what it replies to: "what does he say in his reply to LeBum LLC"
+  OPTIONAL {{ ?comment <{SIOC}reply_of> ?reply . ?reply <{SIOC}reply_of> ?thread ; <{RDFS}label> ?to }}
 }}"""
+_DEFINITIONS_QUERY = f"SELECT ?e ?text WHERE {{ ?e <{SKOS}definition> ?text }}"
 _QUOTES_QUERY = f"SELECT DISTINCT ?quote WHERE {{ ?selector <{OA}exact> ?quote }}"
 _TYPES_QUERY = f"SELECT ?e ?t WHERE {{ ?e <{RDF_TYPE}> ?t . FILTER (isIRI(?e) && isIRI(?t)) }}"
 _DESCRIBE_QUERY = f"""SELECT ?label ?definition WHERE {{
@@ -159,6 +164,8 @@ class Entity:
         self.quote_words: set[str] = set()  # the words of the essay its evidence quotes
         self.said_by = ""  # a claim's: who states it (or the comment making it, when no name is shown)
         self.said_in = ""  # a claim's: the comment making it
+        self.said_where: set[str] = set()  # the words of the comment that comment replies to
+        self.defined: set[str] = set()  # the words of its definition (the project's, not the essay's)
 
 
 class Template:
@@ -199,11 +206,14 @@ class Knowledge:
         self.known = known  # words that are not typos, though not corrected to: the essay's
         self.passages = passages  # each evidence quote: its words, and what it is evidence of
         self.implied: dict[str, set[str]] = {}  # query name -> words of the entities its phrasings name
+        self._class_words: frozenset[str] | None = None
 
     @property
     def class_words(self) -> frozenset[str]:
         """The classes named in one word ("stage"), as in "stage two"."""
-        return frozenset(next(iter(ws)) for ws in self.type_words.values() if len(ws) == 1)
+        if self._class_words is None:
+            self._class_words = frozenset(next(iter(ws)) for ws in self.type_words.values() if len(ws) == 1)
+        return self._class_words
 
 
 def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
@@ -240,6 +250,11 @@ def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
         if row["e"].value in named:
             named[row["e"].value].said_in = row["comment"].value
             named[row["e"].value].words.update(content_words(row["text"].value))
+            if "to" in row:
+                named[row["e"].value].said_where.update(content_words(row["to"].value))
+    for row in engine.run(_DEFINITIONS_QUERY).rows:
+        if row["e"].value in named:
+            named[row["e"].value].defined.update(content_words(row["text"].value))
     for row in engine.run(_TYPES_QUERY).rows:
         if row["e"].value in named:
             named[row["e"].value].types.add(row["t"].value)
@@ -287,7 +302,7 @@ def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
     return knowledge
 
 
-KNOWLEDGE_FORMAT = 11  # bump when Knowledge, what load_knowledge reads, or kg.wording changes
+KNOWLEDGE_FORMAT = 13  # bump when Knowledge, what load_knowledge reads, or kg.wording changes
 
 
 def knowledge_for(engine: Any, dirs: Sequence[Path] | None = None) -> Knowledge:
@@ -342,7 +357,18 @@ def _to_plain(knowledge: Knowledge) -> tuple[Any, ...]:
     queries = {t.query.name: t.query for t in knowledge.templates}
 
     def entity(e: Entity) -> tuple[Any, ...]:
-        return (e.iri, e.label, e.words, e.names, e.types, e.quote_words, e.said_by, e.said_in)
+        return (
+            e.iri,
+            e.label,
+            e.words,
+            e.names,
+            e.types,
+            e.quote_words,
+            e.said_by,
+            e.said_in,
+            e.said_where,
+            e.defined,
+        )
 
     return (
         {iri: entity(e) for iri, e in knowledge.entities.items()},
@@ -381,7 +407,8 @@ def _from_plain(plain: tuple[Any, ...]) -> Knowledge:
 
     def entity(row: tuple[Any, ...]) -> Entity:
         made = Entity(row[0], row[1])
-        made.words, made.names, made.types, made.quote_words, made.said_by, made.said_in = row[2:8]
+        made.words, made.names, made.types, made.quote_words = row[2:6]
+        made.said_by, made.said_in, made.said_where, made.defined = row[6:10]
         return made
 
     files = {
@@ -547,7 +574,8 @@ def understand(question: str, knowledge: Knowledge) -> Understanding:
     wh = question_word(spelled)
     qwords = content_words(spelled)
     mentions = _mentions(qwords, knowledge)
-    asked = _asked_class(asked_class_words(spelled), knowledge)
+    run = asked_class_words(spelled)
+    asked = _asked_class(run, knowledge)
     place = ordinal(spelled, knowledge.class_words)
     listing = words(spelled)[:1] in (["name"], ["list"])
     if listing:
@@ -556,8 +584,10 @@ def understand(question: str, knowledge: Knowledge) -> Understanding:
     candidates = _template_candidates(wh, qwords, mentions, knowledge, asked, place)
     candidates.sort(key=lambda c: -c.score)
     # The general fallback comes after every template that could not run or found nothing to say.
-    naming = "name" in words(spelled)[1:]  # "what is the *name* of ..." (not "Name the stages")
-    fallbacks = _fallback_candidates(wh, qwords, mentions, knowledge, asked, naming, listing)
+    said = words(spelled)
+    # "what is the *name of* ...", "what is its *name*" (not "Name the stages", "which ... does he name")
+    naming = "name of" in " ".join(said) or (said[-1:] == ["name"] and "'" in spelled)
+    fallbacks = _fallback_candidates(wh, qwords, mentions, knowledge, asked, naming, listing, set(run[0]))
     candidates += sorted(fallbacks, key=lambda c: -c.score)
     return Understanding(question, wh, qwords, asked, corrections, mentions, candidates)
 
@@ -694,6 +724,9 @@ def _template_candidates(
             continue
         takes_number = any(p.type == "integer" for p in template.query.params)
         number_words = set(place[1]) if place and takes_number else set()
+        wanted: set[str] = set()
+        slot_param = template.query.param(template.slot) if template.slot else None
+        required = bool(slot_param and slot_param.required)
         if template.slot is None:
             options: list[Mention | None] = [None]
         elif _slot_type(template) == "integer":
@@ -750,11 +783,12 @@ def _template_candidates(
                     number=place[0] if number_words and place else None,
                     verify=verify,
                     # (a phrasing with no word of its own, "what is said about {entity}", asks nothing
-                    # in particular: finding nothing there says nothing of the other templates)
+                    # in particular, nor does a filter taking any entity ("which readers {stance}"):
+                    # finding nothing there says nothing of the other templates)
                     complete=covered == 1.0
                     and bool(pattern_words)
                     and not left
-                    and (mention is None or mention.coverage == 1),
+                    and (mention is None or (mention.coverage == 1 and (bool(wanted) or required))),
                 )
             )
     return candidates
@@ -841,6 +875,7 @@ def _acceptable(
         and covered == 1.0
         and word in knowledge.vocabulary
         and word not in knowledge.structural
+        and word not in STRICT_WORDS
     )
 
 
@@ -884,15 +919,18 @@ def _claim_candidates(
             kind = {asked}
             if asked not in _kinds(entity, knowledge):
                 continue
-        known = entity.words | entity.quote_words
+        known = entity.words | entity.quote_words | entity.said_where
         matched = len(qset & known)
         if matched < 2 or _explained(qwords, known | CLAIMING_WORDS | CONTEXT_WORDS | kind):
             continue
         # what the claim says, is, or is called where the essay says it ("what *trend* surfaced")
         label = {w for name in entity.names for w in name} | _type_words(entity, knowledge)
         own = len(qset & (label | ({asked} & entity.quote_words)))
-        if not own:
-            continue  # the question restates what is said, not only whom or what it is about
+        # the question restates what is said, not only whom or what it is about; or it names where
+        # it is said ("what does the author say *in his reply to LeBum LLC*?"): then all of it is
+        where = qset & entity.said_where - knowledge.class_words
+        if not own and not where:
+            continue
         # then the claim whose own words the question holds the most of
         share = own / len(label) if label else 0.0
         score = round(0.55 + 0.02 * matched + 0.01 * own + 0.005 * share, 4)
@@ -915,11 +953,12 @@ def _fallback_candidates(
     asked: str | None = None,
     naming: bool = False,
     listing: bool = False,
+    described: set[str] | None = None,
 ) -> list[Candidate]:
     candidates: list[Candidate] = []
     if wh in {None, "what", "who", "how"} and not naming:  # a claim is not a name
         candidates += _claim_candidates(wh, qwords, asked, knowledge)
-    candidates += _neighbour_candidates(wh, qwords, mentions, asked, knowledge)
+    candidates += _neighbour_candidates(wh, qwords, mentions, asked, described or set(), knowledge)
     if not naming and not listing:
         candidates += _passage_candidates(wh, qwords, asked, knowledge)
     if wh not in {None, "what", "who", "where"}:
@@ -965,7 +1004,7 @@ def _passage_candidates(
         kind = [e for e in of if asked in _type_words(e, knowledge)]
         if not of or (asked and not kind):
             continue
-        around = set().union(*(e.words | _type_words(e, knowledge) for e in of))
+        around = set().union(*(e.words | e.defined | _type_words(e, knowledge) for e in of))
         matched = len(qset & said)
         if matched < 0.75 * len(qset) or not qset <= said | around:
             continue
@@ -993,6 +1032,7 @@ def _neighbour_candidates(
     qwords: Sequence[str],
     mentions: Sequence[Mention],
     asked: str | None,
+    described: set[str],
     knowledge: Knowledge,
 ) -> list[Candidate]:
     """What the graph links to the entities a question names, of the kind it asks for: "which
@@ -1001,13 +1041,19 @@ def _neighbour_candidates(
     answer or by the link to it (see _run_neighbours)."""
     if wh == "who":
         wanted = set(AGENT_CLASSES)
+        described = set()  # "who is *the community manager* for Sysomos": a link, not the answer's kind
     elif wh in {None, "what"} and asked in knowledge.class_words:
         wanted = {c for c, ws in knowledge.type_words.items() if ws == {asked}} - GENERIC_TYPES
     else:
         return []
     named: list[Mention] = []
-    for mention in mentions[:6]:  # whole names, each of other words of the question
-        if mention.coverage == 1 and all(not mention.hit & m.hit for m in named):
+    for mention in mentions:  # whole names, each of other words of the question
+        # (not the words saying what is asked for: "which *research firm*" names no report)
+        if (
+            mention.coverage == 1
+            and not mention.hit <= described
+            and all(not mention.hit & m.hit for m in named)
+        ):
             named.append(mention)
     if not named or len(named) > 2 or (len(named) == 1 and wh == "who"):
         return []  # "who is Charlene Li?" is a description, not her neighbours
@@ -1404,6 +1450,7 @@ def _run_claims(
         return None
     answers.sort(key=lambda a: min((e["start"] for e in a.evidence), default=0))
     first = answers[0]
+    first.query, first.pattern = "(claims)", "{claim}"
     for more in answers[1:]:
         first.answers += more.answers
         first.evidence += more.evidence
@@ -1423,18 +1470,26 @@ def _run_passage(candidate: Candidate, engine: Any, understanding: Understanding
         query="(passage)",
         sparql=_find_query_text("evidence-for"),
         bindings={"entity": compact(candidate.entity.iri, engine.prefixes)},
-        answers=[f"{candidate.passage} ({candidate.entity.label})"],
+        answers=[f"{_sentence(candidate.passage, understanding.words)} ({candidate.entity.label})"],
         evidence=evidence,
         confidence=min(candidate.score, 1.0),
         pattern="{entity}: the essay's words",
     )
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
+
+
+def _sentence(passage: str, qwords: Sequence[str]) -> str:
+    """The sentence of ``passage`` holding the most of the question's words."""
+    sentences = _SENTENCE_END.split(passage)
+    return max(sentences, key=lambda s: len(set(qwords) & set(content_words(s))))
+
+
 _NEIGHBOURS_QUERY = f"""SELECT DISTINCT ?value ?p WHERE {{
   {{ ?_entity_iri ?p ?value }} UNION {{ ?value ?p ?_entity_iri }}
   FILTER (isIRI(?value) && ?p != <{RDF_TYPE}>)
 }}"""
-_DEFINITION_QUERY = f"SELECT ?text WHERE {{ ?_entity_iri <{SKOS}definition> ?text }}"
 
 
 def _run_neighbours(
@@ -1460,14 +1515,7 @@ def _run_neighbours(
         neighbour = knowledge.entities.get(iri)
         if neighbour is None or iri in {e.iri for e in named} or not types.get(iri, set()) & candidate.wanted:
             continue
-        says = neighbour.words | link_words
-        if not set(candidate.unexplained) <= says:
-            says |= {
-                w
-                for row in engine.run(_DEFINITION_QUERY, {"_entity_iri": nt_iri(iri)}).rows
-                for w in content_words(row["text"].value)
-            }
-        if set(candidate.unexplained) <= says:
+        if set(candidate.unexplained) <= neighbour.words | neighbour.defined | link_words:
             answers.append(neighbour)
     if not answers or len(answers) > 5:
         return None  # nothing of that kind, or so many the link says little

@@ -94,6 +94,7 @@ _SYNONYM_GROUPS = (
     "earn earned hold holds held obtain obtained possess attain",
     "assist help helps helped aid support",
     "succeed success successful successfully",
+    "become turn evolve",
 )
 # Past forms no suffix rule reaches, as their present form (then stemmed as usual).
 _IRREGULAR = {
