@@ -131,6 +131,7 @@ _SAID_IN_QUERY = f"""SELECT ?e ?comment ?text ?to WHERE {{
   # a reply is asked about by what it replies to: "what does he say in his reply to LeBum LLC"
   OPTIONAL {{ ?comment <{SIOC}reply_of> ?reply . ?reply <{SIOC}reply_of> ?thread ; <{RDFS}label> ?to }}
 }}"""
+_ABOUT_QUERY = f"SELECT ?e ?about WHERE {{ ?e <{EKG}about> ?about FILTER isIRI(?about) }}"
 _DEFINITIONS_QUERY = f"SELECT ?e ?text WHERE {{ ?e <{SKOS}definition> ?text }}"
 _QUOTES_QUERY = f"SELECT DISTINCT ?quote WHERE {{ ?selector <{OA}exact> ?quote }}"
 _TYPES_QUERY = f"SELECT ?e ?t WHERE {{ ?e <{RDF_TYPE}> ?t . FILTER (isIRI(?e) && isIRI(?t)) }}"
@@ -166,6 +167,7 @@ class Entity:
         self.said_in = ""  # a claim's: the comment making it
         self.said_where: set[str] = set()  # the words of the comment that comment replies to
         self.defined: set[str] = set()  # the words of its definition (the project's, not the essay's)
+        self.about: list[str] = []  # a claim's: what it is about
 
 
 class Template:
@@ -252,6 +254,9 @@ def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
             named[row["e"].value].words.update(content_words(row["text"].value))
             if "to" in row:
                 named[row["e"].value].said_where.update(content_words(row["to"].value))
+    for row in engine.run(_ABOUT_QUERY).rows:
+        if row["e"].value in named:
+            named[row["e"].value].about.append(row["about"].value)
     for row in engine.run(_DEFINITIONS_QUERY).rows:
         if row["e"].value in named:
             named[row["e"].value].defined.update(content_words(row["text"].value))
@@ -302,7 +307,7 @@ def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
     return knowledge
 
 
-KNOWLEDGE_FORMAT = 13  # bump when Knowledge, what load_knowledge reads, or kg.wording changes
+KNOWLEDGE_FORMAT = 14  # bump when Knowledge, what load_knowledge reads, or kg.wording changes
 
 
 def knowledge_for(engine: Any, dirs: Sequence[Path] | None = None) -> Knowledge:
@@ -368,6 +373,7 @@ def _to_plain(knowledge: Knowledge) -> tuple[Any, ...]:
             e.said_in,
             e.said_where,
             e.defined,
+            e.about,
         )
 
     return (
@@ -408,7 +414,7 @@ def _from_plain(plain: tuple[Any, ...]) -> Knowledge:
     def entity(row: tuple[Any, ...]) -> Entity:
         made = Entity(row[0], row[1])
         made.words, made.names, made.types, made.quote_words = row[2:6]
-        made.said_by, made.said_in, made.said_where, made.defined = row[6:10]
+        made.said_by, made.said_in, made.said_where, made.defined, made.about = row[6:11]
         return made
 
     files = {
@@ -518,6 +524,7 @@ class Candidate:
         wanted: set[str] | None = None,
         verify: list[str] | None = None,
         passage: str = "",
+        count: bool = False,
     ) -> None:
         self.kind = kind  # template | relation | describe | claim | neighbour
         self.score = score
@@ -532,6 +539,7 @@ class Candidate:
         self.wanted = wanted or set()  # the classes a neighbour must be of
         self.verify = verify or []  # words the answer must say, else it is no answer
         self.passage = passage  # the essay's words a passage answer quotes
+        self.count = count  # the answer is how many rows of the asked class the template finds
 
 
 class Understanding:
@@ -552,6 +560,7 @@ class Understanding:
         self.corrections = corrections
         self.mentions = mentions
         self.candidates = candidates  # accepted, best first
+        self.described: set[str] = set()  # the words after the question word ("which *research firm*")
 
 
 def check_question(question: str) -> str:
@@ -581,15 +590,18 @@ def understand(question: str, knowledge: Knowledge) -> Understanding:
     if listing:
         # "Name the 140 companies": a command to list what a figure counts, which a figure does not do
         mentions = [m for m in mentions if STATISTIC not in m.entity.types]
-    candidates = _template_candidates(wh, qwords, mentions, knowledge, asked, place)
+    described = set(run[0])
+    candidates = _template_candidates(wh, qwords, mentions, knowledge, asked, place, described)
     candidates.sort(key=lambda c: -c.score)
     # The general fallback comes after every template that could not run or found nothing to say.
     said = words(spelled)
     # "what is the *name of* ...", "what is its *name*" (not "Name the stages", "which ... does he name")
     naming = "name of" in " ".join(said) or (said[-1:] == ["name"] and "'" in spelled)
-    fallbacks = _fallback_candidates(wh, qwords, mentions, knowledge, asked, naming, listing, set(run[0]))
+    fallbacks = _fallback_candidates(wh, qwords, mentions, knowledge, asked, naming, listing, described)
     candidates += sorted(fallbacks, key=lambda c: -c.score)
-    return Understanding(question, wh, qwords, asked, corrections, mentions, candidates)
+    understanding = Understanding(question, wh, qwords, asked, corrections, mentions, candidates)
+    understanding.described = described
+    return understanding
 
 
 def _spelled(question: str, knowledge: Knowledge) -> tuple[str, dict[str, str]]:
@@ -707,6 +719,7 @@ def _template_candidates(
     knowledge: Knowledge,
     asked: str | None = None,
     place: tuple[int, list[str]] | None = None,
+    described: set[str] | None = None,
 ) -> list[Candidate]:
     qset = set(qwords)
     answer_type = _answer_type_words(asked, knowledge)
@@ -714,8 +727,11 @@ def _template_candidates(
     agent = bool(answer_type) and any(
         answer_type <= knowledge.type_words.get(c, set()) for c in AGENT_CLASSES
     )
+    # "how many challenges ...": a list of challenges, counted
+    counts = wh == "how many" and bool(_counted_classes(asked, described, knowledge))
     for template in knowledge.templates:
-        if not _wh_fits(wh, template.wh, agent):
+        counting = counts and template.wh in {None, "what", "who"}
+        if not _wh_fits(wh, template.wh, agent) and not counting:
             continue
         pattern_words = set(template.words)
         covered = len(pattern_words & qset) / len(pattern_words) if pattern_words else 1.0
@@ -723,6 +739,8 @@ def _template_candidates(
         if covered < (1.0 if len(pattern_words) <= 2 else 0.5):
             continue
         takes_number = any(p.type == "integer" for p in template.query.params)
+        if place is None and any(p.type == "integer" and p.required for p in template.query.params):
+            continue  # "what is the {position} of {list}" with no place named
         number_words = set(place[1]) if place and takes_number else set()
         wanted: set[str] = set()
         slot_param = template.query.param(template.slot) if template.slot else None
@@ -745,6 +763,9 @@ def _template_candidates(
             if CLAIM in wanted:
                 options = _unambiguous(options)
         implied = _implied_words(template, knowledge) | answer_type
+        counted = asked and asked != canonical("percent")
+        if wh == "how many" and template.slot is None and counted and asked not in pattern_words | implied:
+            continue  # "how many *stages*": a figure of something else counts other things
         for mention in options:
             # what the template says of its slot's entity ("which *stage* comes before {stage}"), the
             # entity says too; beyond that, a template saying more than the question ("the *first*
@@ -768,6 +789,7 @@ def _template_candidates(
             if covered < 0.6 and left:
                 continue
             score = 0.5 * covered + 0.5 * (1 - len(left) / max(len(qwords), 1)) - 0.1 * len(verify)
+            score -= 0.1 if counting else 0  # a template asking "how many" itself comes first
             score += 0.05 * len(pattern_words & qset) + (0.05 if template.wh == wh else 0)
             score += 0.1 if answer_type & pattern_words else 0
             if mention is not None:
@@ -782,6 +804,7 @@ def _template_candidates(
                     unexplained=left,
                     number=place[0] if number_words and place else None,
                     verify=verify,
+                    count=counting,
                     # (a phrasing with no word of its own, "what is said about {entity}", asks nothing
                     # in particular, nor does a filter taking any entity ("which readers {stance}"):
                     # finding nothing there says nothing of the other templates)
@@ -814,6 +837,15 @@ def _answer_may_say(
             for w in left
         )
     )
+
+
+def _counted_classes(asked: str | None, described: set[str] | None, knowledge: Knowledge) -> set[str]:
+    """The classes "how many ..." counts: named by its word ("how many *challenges*") or its words
+    ("how many *career paths*"); a share is a figure, not a count."""
+    if asked == canonical("percent"):
+        return set()
+    named = [{asked}, described or set()]
+    return {c for c, ws in knowledge.type_words.items() if ws and ws in named} - GENERIC_TYPES
 
 
 def _unambiguous(options: list[Mention]) -> list[Mention]:
@@ -919,13 +951,15 @@ def _claim_candidates(
             kind = {asked}
             if asked not in _kinds(entity, knowledge):
                 continue
-        known = entity.words | entity.quote_words | entity.said_where
+        # an order word ("first", "after") is the claim's own, not one of the essay's words around it
+        # ("too *early*")
+        known = entity.words | entity.said_where | (entity.quote_words - STRICT_WORDS)
         matched = len(qset & known)
         if matched < 2 or _explained(qwords, known | CLAIMING_WORDS | CONTEXT_WORDS | kind):
             continue
         # what the claim says, is, or is called where the essay says it ("what *trend* surfaced")
         label = {w for name in entity.names for w in name} | _type_words(entity, knowledge)
-        own = len(qset & (label | ({asked} & entity.quote_words)))
+        own = len(qset & (label | ({asked} & entity.quote_words)) - STRICT_WORDS)
         # the question restates what is said, not only whom or what it is about; or it names where
         # it is said ("what does the author say *in his reply to LeBum LLC*?"): then all of it is
         where = qset & entity.said_where - knowledge.class_words
@@ -1005,6 +1039,8 @@ def _passage_candidates(
         if not of or (asked and not kind):
             continue
         around = set().union(*(e.words | e.defined | _type_words(e, knowledge) for e in of))
+        if STRICT_WORDS & qset - around:
+            continue  # an order word must be the entity's own ("the *first* stage"), not the sentence's
         matched = len(qset & said)
         if matched < 0.75 * len(qset) or not qset <= said | around:
             continue
@@ -1019,8 +1055,11 @@ def _passage_candidates(
 
 
 def _kinds(claim: Entity, knowledge: Knowledge) -> set[str]:
-    """What a claim is ("objection", "prediction"), or who makes it, or where ("commenter")."""
+    """What a claim is ("objection", "prediction"), or who makes it, or where ("commenter"), or the
+    kind of what it is about ("which other *technologies* ... went through similar processes")."""
     kinds = _type_words(claim, knowledge)
+    about = [knowledge.entities[iri] for iri in claim.about if iri in knowledge.entities]
+    kinds |= {w for entity in about for w in _type_words(entity, knowledge)}
     for iri in (claim.said_by, claim.said_in):
         if iri in knowledge.entities:
             kinds |= _entity_words(knowledge.entities[iri], knowledge)
@@ -1272,6 +1311,8 @@ def _run_template(
         by_place=candidate.number is not None or "list" in result.variables,
     )
     wanted = _wanted_answer(understanding, knowledge)
+    if candidate.count:
+        wanted = _counted_classes(understanding.asked, understanding.described, knowledge)
     steered = (
         _steer(result.variables, rows, engine, wanted)
         if wanted
@@ -1280,6 +1321,8 @@ def _run_template(
     if steered is None or not _says(steered[1], candidate.verify, knowledge):
         return None
     answers, evidence = _read_rows(*steered, engine.prefixes)
+    if candidate.count and answers:
+        answers = [f"{len(answers)}: " + "; ".join(answers)]
     main = _main_column(result.variables, result.rows)
     return Answer(
         understanding.question,

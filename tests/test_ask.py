@@ -13,7 +13,7 @@ from click.testing import Result
 from tests.ask_eval import DEV, OWN, score
 
 # What the team's own set is answered to today: the floor can only rise.
-OWN_CORRECT_AT_LEAST = 183  # of 192: 95%
+OWN_CORRECT_AT_LEAST = 190  # of 200: 95%
 DEV_CORRECT_AT_LEAST = 15  # all of them
 
 
