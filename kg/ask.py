@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from kg.wording import (
     asked_class_words,
     canonical,
     content_words,
+    count_hint,
     ordinal,
     question_word,
     words,
@@ -525,6 +526,7 @@ class Candidate:
         verify: list[str] | None = None,
         passage: str = "",
         count: bool = False,
+        expect: int | None = None,
     ) -> None:
         self.kind = kind  # template | relation | describe | claim | neighbour
         self.score = score
@@ -540,6 +542,7 @@ class Candidate:
         self.verify = verify or []  # words the answer must say, else it is no answer
         self.passage = passage  # the essay's words a passage answer quotes
         self.count = count  # the answer is how many rows of the asked class the template finds
+        self.expect = expect  # how many answers the question says there are ("what two roles")
 
 
 class Understanding:
@@ -559,8 +562,18 @@ class Understanding:
         self.asked = asked  # the word naming what is asked for ("which *stage*"), if any
         self.corrections = corrections
         self.mentions = mentions
-        self.candidates = candidates  # accepted, best first
+        self.candidates = candidates  # the templates accepted, best first
         self.described: set[str] = set()  # the words after the question word ("which *research firm*")
+        self.hint: tuple[int, str] | None = None  # how many answers it says there are, and the word
+        self.find_fallbacks: Any = list  # -> the general fallbacks, best first (see fallbacks)
+        self._fallbacks: list[Candidate] | None = None
+
+    def fallbacks(self) -> list[Candidate]:
+        """What is tried when no template answers; worked out then, not before (most questions
+        never need them)."""
+        if self._fallbacks is None:
+            self._fallbacks = self.find_fallbacks()
+        return self._fallbacks
 
 
 def check_question(question: str) -> str:
@@ -591,16 +604,21 @@ def understand(question: str, knowledge: Knowledge) -> Understanding:
         # "Name the 140 companies": a command to list what a figure counts, which a figure does not do
         mentions = [m for m in mentions if STATISTIC not in m.entity.types]
     described = set(run[0])
-    candidates = _template_candidates(wh, qwords, mentions, knowledge, asked, place, described)
+    hint = count_hint(spelled)
+    candidates = _template_candidates(wh, qwords, mentions, knowledge, asked, place, described, hint)
     candidates.sort(key=lambda c: -c.score)
-    # The general fallback comes after every template that could not run or found nothing to say.
     said = words(spelled)
     # "what is the *name of* ...", "what is its *name*" (not "Name the stages", "which ... does he name")
     naming = "name of" in " ".join(said) or (said[-1:] == ["name"] and "'" in spelled)
-    fallbacks = _fallback_candidates(wh, qwords, mentions, knowledge, asked, naming, listing, described)
-    candidates += sorted(fallbacks, key=lambda c: -c.score)
+
+    def fallbacks() -> list[Candidate]:
+        found = _fallback_candidates(wh, qwords, mentions, knowledge, asked, naming, listing, described)
+        return sorted(found, key=lambda c: -c.score)
+
     understanding = Understanding(question, wh, qwords, asked, corrections, mentions, candidates)
     understanding.described = described
+    understanding.hint = hint
+    understanding.find_fallbacks = fallbacks
     return understanding
 
 
@@ -720,6 +738,7 @@ def _template_candidates(
     asked: str | None = None,
     place: tuple[int, list[str]] | None = None,
     described: set[str] | None = None,
+    hint: tuple[int, str] | None = None,
 ) -> list[Candidate]:
     qset = set(qwords)
     answer_type = _answer_type_words(asked, knowledge)
@@ -777,6 +796,9 @@ def _template_candidates(
             if mention is not None:
                 explaining = explaining | _entity_words(mention.entity, knowledge)
             left = [w for w in _explained(qwords, explaining) if w not in CONTEXT_WORDS]
+            # "what *two* roles": said by the answer having two items (checked on the rows)
+            expect = hint[0] if hint and hint[1] in left else None
+            left = [w for w in left if not (expect and w == hint[1])] if hint else left
             # an entity named almost whole, in three words or more, says what is asked as a template does
             closely = mention is not None and mention.matched >= 3 and mention.coverage >= 0.75
             verify: list[str] = []
@@ -805,6 +827,7 @@ def _template_candidates(
                     number=place[0] if number_words and place else None,
                     verify=verify,
                     count=counting,
+                    expect=expect,
                     # (a phrasing with no word of its own, "what is said about {entity}", asks nothing
                     # in particular, nor does a filter taking any entity ("which readers {stance}"):
                     # finding nothing there says nothing of the other templates)
@@ -951,9 +974,8 @@ def _claim_candidates(
             kind = {asked}
             if asked not in _kinds(entity, knowledge):
                 continue
-        # an order word ("first", "after") is the claim's own, not one of the essay's words around it
-        # ("too *early*")
-        known = entity.words | entity.said_where | (entity.quote_words - STRICT_WORDS)
+        # what it says, where, and what it is ("what shift does the essay *predict*")
+        known = entity.words | entity.quote_words | entity.said_where | _type_words(entity, knowledge)
         matched = len(qset & known)
         if matched < 2 or _explained(qwords, known | CLAIMING_WORDS | CONTEXT_WORDS | kind):
             continue
@@ -1179,12 +1201,12 @@ def ask(question: str, engine: Any, knowledge: Knowledge) -> Answer:
     """Answer ``question``: the best candidate whose query gives rows, or an abstention."""
     understanding = understand(question, knowledge)
     aside: Answer | None = None  # one read from a side column of its query, kept in case none is better
-    templates = [c for c in understanding.candidates if c.kind == "template"]
-    fallbacks = [c for c in understanding.candidates if c.kind != "template"]
-    for candidate in templates[:8] + fallbacks:  # (the best templates: the rest say less and cost time)
+    for candidate in _tried(understanding):
         if aside is not None and candidate.kind != "template":
             break
         answer = _run(candidate, engine, understanding, knowledge)
+        if answer is not None and candidate.kind != "template" and not _counts_right(answer, understanding):
+            continue
         if answer is not None and answer.answers:
             answer.understanding = understanding
             _name_sources(engine, answer.evidence)
@@ -1211,6 +1233,21 @@ def ask(question: str, engine: Any, knowledge: Knowledge) -> Answer:
         suggestions=suggestions(understanding, knowledge, engine),
         understanding=understanding,
     )
+
+
+def _counts_right(answer: Answer, understanding: Understanding) -> bool:
+    """Does a fallback's answer have as many items as the question says ("what *three* roles"), or
+    say that number itself ("champions have *two* roles")?"""
+    hint = understanding.hint
+    if hint is None or len(answer.answers) == hint[0]:
+        return True
+    return any(hint[1] in content_words(text) for text in answer.answers)
+
+
+def _tried(understanding: Understanding) -> Iterator[Candidate]:
+    """The best templates (the rest say less and cost time), then the general fallbacks."""
+    yield from understanding.candidates[:8]
+    yield from understanding.fallbacks()
 
 
 def _run(
@@ -1321,6 +1358,8 @@ def _run_template(
     if steered is None or not _says(steered[1], candidate.verify, knowledge):
         return None
     answers, evidence = _read_rows(*steered, engine.prefixes)
+    if candidate.expect is not None and len(answers) != candidate.expect:
+        return None  # "the two roles", and the query finds some other number of things
     if candidate.count and answers:
         answers = [f"{len(answers)}: " + "; ".join(answers)]
     main = _main_column(result.variables, result.rows)
@@ -1719,7 +1758,7 @@ def explain(answer: Answer) -> str:
         if u.mentions:
             lines.append("entities linked:")
             lines += [f"  {m.entity.label} <{m.entity.iri}> score {m.score:.2f}" for m in u.mentions[:8]]
-        lines.append(f"candidates: {len(u.candidates)}")
+        lines.append(f"candidates: {len(u.candidates) + len(u.fallbacks())}")
     if answer.answered:
         lines.append(f"template: {answer.query}: {answer.pattern!r} (confidence {answer.confidence:.2f})")
         if answer.bindings:

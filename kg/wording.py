@@ -28,7 +28,7 @@ _STOPWORDS = """
     off again further once both few nor via per according text author's
     myself yourself himself herself itself ourselves themselves themself
     don doesn didn isn aren wasn weren haven hasn hadn couldn wouldn shouldn cannot
-    right immediately directly listed during
+    right immediately directly listed during come comes came coming
     say says said tell tells told give gives given show shows list lists name names please kind sort type
     mentioned mention actually really exactly exact specifically particular particularly main
     earlier later ever still already today now currently current get gets got make makes made
@@ -95,6 +95,7 @@ _SYNONYM_GROUPS = (
     "assist help helps helped aid support",
     "succeed success successful successfully",
     "become turn evolve",
+    "serve play",
 )
 # Past forms no suffix rule reaches, as their present form (then stemmed as usual).
 _IRREGULAR = {
@@ -295,6 +296,13 @@ def asked_class_words(text: str) -> tuple[list[str], bool]:
             run.append(canonical(after))
         return run, False
     return [], False
+
+
+def count_hint(text: str) -> tuple[int, str] | None:
+    """How many answers the question expects, when it says so in words: "what *two* roles", "the
+    *four* stages"; with the word (canonical). None when it says none, or more than one."""
+    found = [(n, canonical(w)) for w in words(text) if (n := _NUMBERS.get(w)) and n > 1]
+    return found[0] if len(found) == 1 else None
 
 
 def ordinal(text: str, nouns: frozenset[str] = frozenset()) -> tuple[int, list[str]] | None:
