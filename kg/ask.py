@@ -57,7 +57,7 @@ AGENT_CLASSES = tuple(
     f"http://xmlns.com/foaf/0.1/{name}" for name in ("Agent", "Person", "Organization", "Group")
 )
 PLACE = "https://schema.org/Place"
-ORGANIZATION = "http://xmlns.com/foaf/0.1/Organization"
+PLATFORM = "https://w3id.org/essay-kg/ns#Platform"
 STATISTIC = EKG + "Statistic"
 CLAIM = EKG + "Claim"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -210,6 +210,21 @@ class Knowledge:
         self.passages = passages  # each evidence quote: its words, and what it is evidence of
         self.implied: dict[str, set[str]] = {}  # query name -> words of the entities its phrasings name
         self._class_words: frozenset[str] | None = None
+        self._more: bytes | None = None  # see more()
+
+    def more(self) -> Knowledge:
+        """Itself, with what only typos and the general fallbacks need: the essay's words, the
+        evidence quotes, definitions. Read from the remembered index when first needed (most
+        questions never need it: ~3 ms saved on a cold `kg ask`)."""
+        if self._more is not None:
+            import marshal
+
+            extras, self.spellings, self.known, self.passages = marshal.loads(self._more)
+            self._more = None
+            for iri, fields in extras.items():
+                entity = self.entities[iri]
+                entity.quote_words, entity.said_where, entity.defined, entity.about = fields
+        return self
 
     @property
     def class_words(self) -> frozenset[str]:
@@ -308,7 +323,7 @@ def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
     return knowledge
 
 
-KNOWLEDGE_FORMAT = 14  # bump when Knowledge, what load_knowledge reads, or kg.wording changes
+KNOWLEDGE_FORMAT = 15  # bump when Knowledge, what load_knowledge reads, or kg.wording changes
 
 
 def knowledge_for(engine: Any, dirs: Sequence[Path] | None = None) -> Knowledge:
@@ -359,23 +374,18 @@ def knowledge_for(engine: Any, dirs: Sequence[Path] | None = None) -> Knowledge:
 
 
 def _to_plain(knowledge: Knowledge) -> tuple[Any, ...]:
-    """``knowledge`` as data marshal can write: tuples, lists, dicts, sets and strings."""
+    """``knowledge`` as data marshal can write: tuples, lists, dicts, sets and strings. What only
+    the fallbacks and typos need is a marshal of its own inside, read when first needed."""
     queries = {t.query.name: t.query for t in knowledge.templates}
+    knowledge.more()
 
     def entity(e: Entity) -> tuple[Any, ...]:
-        return (
-            e.iri,
-            e.label,
-            e.words,
-            e.names,
-            e.types,
-            e.quote_words,
-            e.said_by,
-            e.said_in,
-            e.said_where,
-            e.defined,
-            e.about,
-        )
+        return (e.iri, e.label, e.words, e.names, e.types, e.said_by, e.said_in)
+
+    def more(e: Entity) -> tuple[Any, ...]:
+        return (e.quote_words, e.said_where, e.defined, e.about)
+
+    import marshal
 
     return (
         {iri: entity(e) for iri, e in knowledge.entities.items()},
@@ -398,10 +408,15 @@ def _to_plain(knowledge: Knowledge) -> tuple[Any, ...]:
         knowledge.vocabulary,
         knowledge.structural,
         knowledge.phrasing,
-        knowledge.spellings,
-        knowledge.known,
-        knowledge.passages,
         knowledge.implied,
+        marshal.dumps(
+            (
+                {iri: more(e) for iri, e in knowledge.entities.items()},
+                knowledge.spellings,
+                knowledge.known,
+                knowledge.passages,
+            )
+        ),
     )
 
 
@@ -410,12 +425,11 @@ def _from_plain(plain: tuple[Any, ...]) -> Knowledge:
     from kg.catalog import Param, QueryFile
 
     entities, properties, type_words, queries, templates = plain[:5]
-    vocabulary, structural, phrasing, spellings, known, passages, implied = plain[5:]
+    vocabulary, structural, phrasing, implied, more = plain[5:]
 
     def entity(row: tuple[Any, ...]) -> Entity:
         made = Entity(row[0], row[1])
-        made.words, made.names, made.types, made.quote_words = row[2:6]
-        made.said_by, made.said_in, made.said_where, made.defined, made.about = row[6:11]
+        made.words, made.names, made.types, made.said_by, made.said_in = row[2:7]
         return made
 
     files = {
@@ -443,11 +457,12 @@ def _from_plain(plain: tuple[Any, ...]) -> Knowledge:
         vocabulary,
         structural,
         phrasing,
-        spellings,
-        known,
-        passages,
+        set(),
+        set(),
+        {},
     )
     knowledge.implied = implied
+    knowledge._more = more
     return knowledge
 
 
@@ -630,9 +645,14 @@ def _spelled(question: str, knowledge: Knowledge) -> tuple[str, dict[str, str]]:
     as close: short words have too many near misses."""
     corrections: dict[str, str] = {}
     for word in set(words(question)):
-        if len(word) < 6 or not word.isalpha() or word in STOPWORDS:
+        if (
+            len(word) < 6
+            or not word.isalpha()
+            or word in STOPWORDS
+            or canonical(word) in knowledge.vocabulary
+        ):
             continue
-        if word in knowledge.spellings or word in knowledge.known or canonical(word) in knowledge.vocabulary:
+        if word in knowledge.more().spellings or word in knowledge.known:
             continue
         allowed = 1 if len(word) < 10 else 2
         slips = {
@@ -962,7 +982,11 @@ def _claim_candidates(
             continue
         # the essay's words about a stage or a challenge describe it ("in which stage is a program
         # manager anointed?"); about a person or a name, they only mention it
-        described = asked in _type_words(entity, knowledge) and not entity.types & set(AGENT_CLASSES)
+        described = (
+            wh in {None, "what"}
+            and asked in _type_words(entity, knowledge)
+            and not entity.types & set(AGENT_CLASSES)
+        )
         if CLAIM not in entity.types and not described:
             continue
         stater = knowledge.entities.get(entity.said_by)
@@ -1012,7 +1036,9 @@ def _fallback_candidates(
     described: set[str] | None = None,
 ) -> list[Candidate]:
     candidates: list[Candidate] = []
-    if wh in {None, "what", "who", "how"} and not naming:  # a claim is not a name
+    knowledge.more()
+    # a claim is not a name; "where does the future lie?" is answered by where the author says it lies
+    if wh in {None, "what", "who", "how", "where"} and not naming:
         candidates += _claim_candidates(wh, qwords, asked, knowledge)
     candidates += _neighbour_candidates(wh, qwords, mentions, asked, described or set(), knowledge)
     if not naming and not listing:
@@ -1433,8 +1459,9 @@ def _run_relation(candidate: Candidate, engine: Any, understanding: Understandin
         "}\nORDER BY ?valueLabel"
     )
     result = engine.run(sparql, {"_entity_iri": nt_iri(candidate.entity.iri)})
-    # "where does Sheldon work?": at an organisation as much as in a place
-    wanted = {"who": {AGENT}, "where": {PLACE, ORGANIZATION}}.get(understanding.wh or "")
+    # "where can I connect with Brian Solis?": in a place, or on a platform online (not at an
+    # organisation: "where was the report published?" is not "by Altimeter")
+    wanted = {"who": {AGENT}, "where": {PLACE, PLATFORM}}.get(understanding.wh or "")
     rows = result.rows
     if wanted is not None:
         typed = _types_of(engine, [r["value"].value for r in rows if hasattr(r["value"], "value")])

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import pairwise
 
 _FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": " ", "\xa0": " "})
 _WORD = re.compile(r"[a-z0-9%]+(?:-[a-z0-9]+)*")
@@ -29,6 +28,7 @@ _STOPWORDS = """
     myself yourself himself herself itself ourselves themselves themself
     don doesn didn isn aren wasn weren haven hasn hadn couldn wouldn shouldn cannot
     right immediately directly listed during come comes came coming
+    someone somebody anyone anybody something roughly approximately nearly around
     say says said tell tells told give gives given show shows list lists name names please kind sort type
     mentioned mention actually really exactly exact specifically particular particularly main
     earlier later ever still already today now currently current get gets got make makes made
@@ -189,7 +189,11 @@ def canonical(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Every word of ``text``, folded, possessives dropped (stopwords kept)."""
-    return _WORD.findall(_POSSESSIVE.sub(r"\1", fold(text)))
+    return [_UNAPOSTROPHED.get(w, w) for w in _WORD.findall(_POSSESSIVE.sub(r"\1", fold(text)))]
+
+
+# "whats the first stage": a question word typed without its apostrophe
+_UNAPOSTROPHED = {"whats": "what", "whos": "who", "wheres": "where", "hows": "how", "whichs": "which"}
 
 
 def content_words(text: str) -> list[str]:
@@ -211,16 +215,18 @@ def _acronyms(text: str) -> set[str]:
 
 
 def question_word(text: str) -> str | None:
-    """What the question asks for: "who", "how many", "what"... or None for a yes/no or a command."""
+    """What the question asks for: "who", "how many", "what"... or None for a yes/no or a command.
+    The first question word says it ("what was his answer to someone *whose* ..." asks what)."""
     found = words(text)
-    present = {*found, *(f"{a} {b}" for a, b in pairwise(found))}  # words and word pairs
-    for wh in QUESTION_WORDS:  # two-word ones first: "how many" before "how"
-        if wh in present:
-            return _WH_KIND.get(wh, wh)
+    for i, here in enumerate(found):
+        for wh in (" ".join(found[i : i + 2]), here):  # two-word ones first: "how many" before "how"
+            if wh in _WH_ALL:
+                return _WH_KIND.get(wh, wh)
     return None
 
 
 _WH_SINGLE = frozenset(w for w in QUESTION_WORDS if " " not in w)
+_WH_ALL = frozenset(QUESTION_WORDS)
 # Question words that ask for the same kind of answer.
 _WH_KIND = {
     "whom": "who",

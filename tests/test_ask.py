@@ -13,7 +13,7 @@ from click.testing import Result
 from tests.ask_eval import DEV, OWN, score
 
 # What the team's own set is answered to today: the floor can only rise.
-OWN_CORRECT_AT_LEAST = 190  # of 200: 95%
+OWN_CORRECT_AT_LEAST = 191  # of 200: 95%
 DEV_CORRECT_AT_LEAST = 15  # all of them
 
 
@@ -98,6 +98,53 @@ def test_a_misspelt_question_is_understood(run: Callable[..., Result]) -> None:
     result = run("ask", "what comes after the awakning")
     assert result.exit_code == 0, result.output
     assert "Ascension of the Corporate Social Strategist" in result.stdout
+
+
+def test_a_typo_is_corrected_and_explained_but_a_real_word_is_not(run: Callable[..., Result]) -> None:
+    result = run("ask", "--explain", "What is the title of Jeremiah Owyang's reprot?")
+    assert result.exit_code == 0, result.output
+    assert "Career Path of the Corporate Social Media Strategist" in result.stdout
+    assert "corrected: reprot -> report" in result.stdout
+    # "looking" is a form of a word the graph knows, not a typo of "looming"
+    looked = run("ask", "--explain", "How many companies did Altimeter research when looking at gender?")
+    assert "looming" not in looked.stdout
+
+
+def test_who_restating_a_claim_is_answered_by_who_says_it(run: Callable[..., Result]) -> None:
+    result = run("ask", "Who may not have the wherewithal to lead tomorrow?")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Answer: Brian Solis: whoever leads today may not have the wherewithal")
+    assert "Query: (claims)" in result.stdout
+
+
+def test_a_restated_sentence_is_answered_by_that_sentence_with_its_offsets(
+    run: Callable[..., Result],
+) -> None:
+    result = run(
+        "ask", "What did the evangelist launch after mustering the courage to challenge the status quo?"
+    )
+    assert result.exit_code == 0, result.output
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("Answer: After mustering the courage to challenge the status quo, the evangelist")
+    assert first.endswith("(Ascension of the Corporate Social Strategist)")
+    assert "[5098-5426]" in result.stdout
+    assert "Query: (passage)" in result.stdout
+
+
+def test_how_many_counts_a_list_and_a_named_number_must_match(run: Callable[..., Result]) -> None:
+    counted = run("ask", "How many stages are there?")
+    assert counted.stdout.startswith("Answer: 4: The Awakening; Ascension"), counted.output
+    assert run("ask", "What are the four stages?").exit_code == 0
+    five = run("ask", "What are the five stages?")
+    assert five.exit_code == 1, five.output
+    assert five.stdout.startswith("No answer in the graph for:")
+
+
+def test_two_entities_are_answered_by_what_links_them(run: Callable[..., Result]) -> None:
+    result = run("ask", "Who is the community manager for Sysomos?")
+    assert result.stdout.startswith("Answer: 40deuce\n"), result.output
+    assert "Query: (neighbours) (entity = ekg:CommunityManager, ekg:Sysomos)" in result.stdout
+    assert run("ask", "Who is the community manager for Altimeter?").exit_code == 1
 
 
 @pytest.mark.parametrize(
