@@ -13,26 +13,38 @@ How a question is understood:
    every word must be explained by the template or the linked entity, one at most
    may be left over when the template is otherwise matched closely. A wrong answer
    is worse than none, so a question with a word nothing explains is not answered.
-4. What no template covers, a general fallback tries: a linked entity and a relation
-   word (a property's label) give the entity's neighbours over that property; a
-   question that only names an entity ("Who is Charlene Li?") gives its description.
+4. What no template covers, the general fallbacks try (kg.ask_fallbacks): a claim
+   the question restates, what the graph links to the entities it names, a relation
+   named by its label, an entity's description ("Who is Charlene Li?"), or the
+   essay's sentence the question restates.
 5. Nothing left: "No answer in the graph for: ..." and the closest questions it can answer.
+
+What the graph and the query files offer to match against is kg.ask_index.
 
 User text reaches SPARQL only as bound terms (kg.terms), never as query text.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
+from kg.ask_index import (
+    EKG,
+    OA,
+    OWL,
+    RDF_TYPE,
+    RDFS,
+    SKOS,
+    Entity,
+    Knowledge,
+    Template,
+    _implied_words,
+)
 from kg.errors import KgError
 from kg.terms import compact, expand_name, nt_iri
 from kg.wording import (
-    SPELLED,
     STOPWORDS,
     asked_class_words,
     canonical,
@@ -44,14 +56,6 @@ from kg.wording import (
 )
 
 MAX_QUESTION = 1000  # characters; a longer text is not a question
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-EKG = "https://w3id.org/essay-kg/ns#"
-OWL = "http://www.w3.org/2002/07/owl#"
-OA = "http://www.w3.org/ns/oa#"
-DCTERMS = "http://purl.org/dc/terms/"
-SIOC = "http://rdfs.org/sioc/ns#"
 AGENT = "http://xmlns.com/foaf/0.1/Agent"
 AGENT_CLASSES = tuple(
     f"http://xmlns.com/foaf/0.1/{name}" for name in ("Agent", "Person", "Organization", "Group")
@@ -71,9 +75,6 @@ GENERIC_TYPES = frozenset(
         "https://schema.org/CreativeWork",
     }
 )
-SCHEMA_TYPES = frozenset(
-    {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "Ontology", RDFS + "Class"}
-)
 # Words that ask for a description rather than a relation.
 DESCRIBE_WORDS = frozenset(
     canonical(w) for w in ("happen", "mean", "describe", "define", "definition", "explain", "about")
@@ -92,421 +93,9 @@ STRICT_WORDS = frozenset(
     canonical(w) for w in ("first", "last", "after", "before", "next", "previous", "number", "count", "many")
 )
 
-_LEXICON_QUERY = f"""SELECT ?e ?p ?text WHERE {{
-  VALUES ?p {{ <{RDFS}label> <{SKOS}altLabel> <{SKOS}prefLabel> <{EKG}asWritten> <{EKG}measures> }}
-  ?e ?p ?text .
-  FILTER (isIRI(?e) && isLiteral(?text))
-}}"""
-# A statistic is asked about by its population, unit and sample, a claim by who says it and what it
-# is about, a work by who made it ("Owyang's report"), an item by its list, as much as by their own
-# wording.
-_CONTEXT_QUERY = f"""SELECT ?e ?text WHERE {{
-  VALUES ?p {{
-    <{EKG}population> <{EKG}unit> <{EKG}sample> <{EKG}statedBy> <{EKG}about>
-    <{DCTERMS}creator> <{SKOS}inScheme>
-  }}
-  VALUES ?name {{ <{RDFS}label> <{SKOS}altLabel> }}
-  ?e ?p ?other .
-  ?other ?name ?text .
-}}"""
-# What the post's author says is "the author's": a claim of theirs is asked about with that word.
-_AUTHOR_QUERY = f"""SELECT ?e ?text WHERE {{
-  VALUES ?name {{ <{RDFS}label> <{SKOS}altLabel> }}
-  ?post <{DCTERMS}creator> ?author ; a <{EKG}BlogPost> .
-  ?e <{EKG}statedBy> ?author .
-  <{DCTERMS}creator> ?name ?text .
-}}"""
-# A claim, a stage, a challenge... is asked about in the essay's words as much as in its label's.
-_EVIDENCE_QUOTES_QUERY = f"""SELECT ?e ?quote WHERE {{
-  ?e <{EKG}evidence>/<{OA}hasSelector>/<{OA}exact> ?quote .
-}}"""
-# Who makes a claim: its stater, or the comment making it when the commenter's name is not shown.
-_SAID_BY_QUERY = f"""SELECT ?e ?who WHERE {{
-  ?e a <{EKG}Claim> .
-  {{ ?e <{EKG}statedBy> ?who }}
-  UNION {{ ?who <{EKG}makesPoint> ?e FILTER NOT EXISTS {{ ?e <{EKG}statedBy> ?anyone }} }}
-}}"""
-# The comment a claim is made in: "which *commenter* says ...", "what does the anonymous *commenter* say".
-_SAID_IN_QUERY = f"""SELECT ?e ?comment ?text ?to WHERE {{
-  ?comment <{EKG}makesPoint> ?e ; <{RDFS}label> ?text .
-  # a reply is asked about by what it replies to: "what does he say in his reply to LeBum LLC"
-  OPTIONAL {{ ?comment <{SIOC}reply_of> ?reply . ?reply <{SIOC}reply_of> ?thread ; <{RDFS}label> ?to }}
-}}"""
-_ABOUT_QUERY = f"SELECT ?e ?about WHERE {{ ?e <{EKG}about> ?about FILTER isIRI(?about) }}"
-_DEFINITIONS_QUERY = f"SELECT ?e ?text WHERE {{ ?e <{SKOS}definition> ?text }}"
-_QUOTES_QUERY = f"SELECT DISTINCT ?quote WHERE {{ ?selector <{OA}exact> ?quote }}"
-_TYPES_QUERY = f"SELECT ?e ?t WHERE {{ ?e <{RDF_TYPE}> ?t . FILTER (isIRI(?e) && isIRI(?t)) }}"
-_DESCRIBE_QUERY = f"""SELECT ?label ?definition WHERE {{
-  ?_entity_iri <{RDFS}label> ?label .
-  OPTIONAL {{ ?_entity_iri <{SKOS}definition> ?definition }}
-}}"""
-
-
-_SLOT = re.compile(r"\{([^{}]*)\}")
-
 
 class QuestionError(KgError):
     """The text cannot be asked: empty, too long, or holding no words."""
-
-
-# ---------------------------------------------------------------------------------------------
-# What the graph offers: entities with their words and types, relations, templates
-
-
-# Plain classes, not dataclasses: creating seven dataclasses cost every `kg ask` ~9 ms at import.
-
-
-class Entity:
-    def __init__(self, iri: str, label: str) -> None:
-        self.iri = iri
-        self.label = label
-        self.words: set[str] = set()  # every word of every name it has
-        self.names: list[tuple[str, ...]] = []  # each name's content words
-        self.types: set[str] = set()
-        self.quote_words: set[str] = set()  # the words of the essay its evidence quotes
-        self.said_by = ""  # a claim's: who states it (or the comment making it, when no name is shown)
-        self.said_in = ""  # a claim's: the comment making it
-        self.said_where: set[str] = set()  # the words of the comment that comment replies to
-        self.defined: set[str] = set()  # the words of its definition (the project's, not the essay's)
-        self.about: list[str] = []  # a claim's: what it is about
-
-
-class Template:
-    def __init__(
-        self, query: Any, pattern: str, wh: str | None, words: frozenset[str], slot: str | None
-    ) -> None:
-        self.query = query  # kg.catalog.QueryFile
-        self.pattern = pattern
-        self.wh = wh
-        self.words = words  # the pattern's content words, slot excluded
-        self.slot = slot  # the parameter name in {braces}, if any
-
-
-class Knowledge:
-    """Everything question matching needs from the graph and the query files."""
-
-    def __init__(
-        self,
-        entities: dict[str, Entity],
-        properties: dict[str, Entity],
-        type_words: dict[str, set[str]],
-        templates: list[Template],
-        vocabulary: set[str],
-        structural: set[str],
-        phrasing: set[str],
-        spellings: set[str],
-        known: set[str],
-        passages: dict[str, tuple[frozenset[str], list[str]]],
-    ) -> None:
-        self.entities = entities
-        self.properties = properties  # relation words: property IRI -> its names
-        self.type_words = type_words  # class IRI -> the words of its labels
-        self.templates = templates
-        self.vocabulary = vocabulary
-        self.structural = structural  # words of property and class names
-        self.phrasing = phrasing  # the words of every template
-        self.spellings = spellings  # names' and templates' words as written (folded), to correct typos
-        self.known = known  # words that are not typos, though not corrected to: the essay's
-        self.passages = passages  # each evidence quote: its words, and what it is evidence of
-        self.implied: dict[str, set[str]] = {}  # query name -> words of the entities its phrasings name
-        self._class_words: frozenset[str] | None = None
-        self._more: bytes | None = None  # see more()
-
-    def more(self) -> Knowledge:
-        """Itself, with what only typos and the general fallbacks need: the essay's words, the
-        evidence quotes, definitions. Read from the remembered index when first needed (most
-        questions never need it: ~3 ms saved on a cold `kg ask`)."""
-        if self._more is not None:
-            import marshal
-
-            extras, self.spellings, self.known, self.passages = marshal.loads(self._more)
-            self._more = None
-            for iri, fields in extras.items():
-                entity = self.entities[iri]
-                entity.quote_words, entity.said_where, entity.defined, entity.about = fields
-        return self
-
-    @property
-    def class_words(self) -> frozenset[str]:
-        """The classes named in one word ("stage"), as in "stage two"."""
-        if self._class_words is None:
-            self._class_words = frozenset(next(iter(ws)) for ws in self.type_words.values() if len(ws) == 1)
-        return self._class_words
-
-
-def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
-    """Read labels and types through ``engine`` and the question templates of ``queries``."""
-    named: dict[str, Entity] = {}
-    spellings: set[str] = set()
-    for row in engine.run(_LEXICON_QUERY).rows:
-        iri, prop, text = row["e"].value, row["p"].value, row["text"].value
-        spellings.update(words(text))
-        entity = named.setdefault(iri, Entity(iri, ""))
-        if prop == RDFS + "label" and not entity.label:
-            entity.label = text
-        name = tuple(content_words(text))
-        if name:
-            entity.names.append(name)
-            entity.words.update(name)
-    for row in engine.run(_CONTEXT_QUERY).rows:
-        if row["e"].value in named:
-            named[row["e"].value].words.update(content_words(row["text"].value))
-    for row in engine.run(_AUTHOR_QUERY).rows:
-        if row["e"].value in named:
-            named[row["e"].value].words.update(content_words(row["text"].value))
-    passages: dict[str, tuple[frozenset[str], list[str]]] = {}
-    for row in engine.run(_EVIDENCE_QUOTES_QUERY).rows:
-        quote = row["quote"].value
-        said = frozenset(content_words(quote))
-        passages.setdefault(quote, (said, []))[1].append(row["e"].value)
-        if row["e"].value in named:
-            named[row["e"].value].quote_words.update(said)
-    for row in engine.run(_SAID_BY_QUERY).rows:
-        if row["e"].value in named:
-            named[row["e"].value].said_by = row["who"].value
-    for row in engine.run(_SAID_IN_QUERY).rows:
-        if row["e"].value in named:
-            named[row["e"].value].said_in = row["comment"].value
-            named[row["e"].value].words.update(content_words(row["text"].value))
-            if "to" in row:
-                named[row["e"].value].said_where.update(content_words(row["to"].value))
-    for row in engine.run(_ABOUT_QUERY).rows:
-        if row["e"].value in named:
-            named[row["e"].value].about.append(row["about"].value)
-    for row in engine.run(_DEFINITIONS_QUERY).rows:
-        if row["e"].value in named:
-            named[row["e"].value].defined.update(content_words(row["text"].value))
-    for row in engine.run(_TYPES_QUERY).rows:
-        if row["e"].value in named:
-            named[row["e"].value].types.add(row["t"].value)
-    type_words: dict[str, set[str]] = {}
-    properties: dict[str, Entity] = {}
-    entities: dict[str, Entity] = {}
-    for iri, entity in named.items():
-        if not entity.label:
-            entity.label = compact(iri, engine.prefixes)
-        if OWL + "Class" in entity.types or RDFS + "Class" in entity.types:
-            type_words[iri] = entity.words
-        elif entity.types & {OWL + "ObjectProperty", OWL + "DatatypeProperty"}:
-            properties[iri] = entity
-        elif not entity.types & SCHEMA_TYPES:
-            entities[iri] = entity
-    templates = [t for q in queries.values() if q.form == "SELECT" for t in _templates(_matching_part(q))]
-    vocabulary = {w for e in named.values() for w in e.words} | {w for t in templates for w in t.words}
-    # The words of class and property labels (not their alternative names, which include
-    # everyday words such as "order" for ekg:position).
-    structural = {
-        w
-        for iri, e in named.items()
-        if iri in type_words or iri in properties
-        for w in content_words(e.label)
-    }
-    phrasing = {w for t in templates for w in t.words}
-    spellings.update(w for t in templates for w in words(t.pattern))
-    spellings.update(SPELLED)
-    # the essay's own words are never typos, though nothing is corrected to them (too many)
-    known = {w for row in engine.run(_QUOTES_QUERY).rows for w in words(row["quote"].value)}
-    knowledge = Knowledge(
-        entities,
-        properties,
-        type_words,
-        templates,
-        vocabulary,
-        structural,
-        phrasing,
-        spellings,
-        known,
-        passages,
-    )
-    for template in templates:  # ~6 ms: worked out once, with the rest of what is remembered
-        _implied_words(template, knowledge)
-    return knowledge
-
-
-KNOWLEDGE_FORMAT = 15  # bump when Knowledge, what load_knowledge reads, or kg.wording changes
-
-
-def knowledge_for(engine: Any, dirs: Sequence[Path] | None = None) -> Knowledge:
-    """``load_knowledge`` for ``engine`` and the query files of ``dirs`` (default: the built-in ones),
-    remembered beside the compiled store: reading every label and header takes ~150 ms, loading the
-    result ~2 ms (as plain data with marshal, which needs no import: pickle's costs ~3 ms).
-
-    The key is the store's fingerprint (its folder name), the reasoning choice, and the name, path,
-    size and modification time of every query file; other engines are read afresh.
-    """
-    import marshal
-    import zlib
-
-    from kg import __version__
-    from kg.catalog import catalog, query_paths
-    from kg.compile import cache_dir
-
-    compiled = getattr(engine, "compiled", None)
-    if compiled is None:
-        return load_knowledge(engine, catalog(dirs))
-    stats = {name: (p, p.stat()) for name, p in query_paths(dirs).items()}
-    files = [(name, str(p), st.st_size, st.st_mtime_ns) for name, (p, st) in stats.items()]
-    reasoning = repr(getattr(engine, "_default_graph", None))
-    key = repr((KNOWLEDGE_FORMAT, __version__, compiled.path.name, reasoning, files))
-    path = cache_dir() / f"ask-{compiled.path.name[-16:]}-{zlib.crc32(key.encode()):08x}.marshal"
-    try:
-        stored_key, plain = marshal.loads(path.read_bytes())
-        if stored_key == key:
-            return _from_plain(plain)
-    except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError):
-        pass  # no cache yet, one from another version, or a damaged one: build it
-    knowledge = load_knowledge(engine, catalog(dirs))
-    try:
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((key, _to_plain(knowledge))))
-        os.replace(tmp, path)
-        # never read again: this store's index for query files since changed, and the index of a
-        # store kg.compile has since removed
-        mine = compiled.path.name[-16:]
-        stores = {p.name[-16:] for p in path.parent.glob("store-*")}
-        for stale in path.parent.glob("ask-*"):
-            store = stale.name[4:20]
-            if stale != path and (store == mine or store not in stores):
-                stale.unlink(missing_ok=True)
-    except OSError:
-        pass  # a cache that cannot be written only makes the next run slower
-    return knowledge
-
-
-def _to_plain(knowledge: Knowledge) -> tuple[Any, ...]:
-    """``knowledge`` as data marshal can write: tuples, lists, dicts, sets and strings. What only
-    the fallbacks and typos need is a marshal of its own inside, read when first needed."""
-    queries = {t.query.name: t.query for t in knowledge.templates}
-    knowledge.more()
-
-    def entity(e: Entity) -> tuple[Any, ...]:
-        return (e.iri, e.label, e.words, e.names, e.types, e.said_by, e.said_in)
-
-    def more(e: Entity) -> tuple[Any, ...]:
-        return (e.quote_words, e.said_where, e.defined, e.about)
-
-    import marshal
-
-    return (
-        {iri: entity(e) for iri, e in knowledge.entities.items()},
-        {iri: entity(e) for iri, e in knowledge.properties.items()},
-        knowledge.type_words,
-        {
-            q.name: (
-                str(q.path),
-                q.summary,
-                q.questions,
-                q.defaults,
-                q.sparql,
-                [tuple(p) for p in q.params],
-                q.form,
-                q.prefixes,
-            )
-            for q in queries.values()
-        },
-        [(t.query.name, t.pattern, t.wh, t.words, t.slot) for t in knowledge.templates],
-        knowledge.vocabulary,
-        knowledge.structural,
-        knowledge.phrasing,
-        knowledge.implied,
-        marshal.dumps(
-            (
-                {iri: more(e) for iri, e in knowledge.entities.items()},
-                knowledge.spellings,
-                knowledge.known,
-                knowledge.passages,
-            )
-        ),
-    )
-
-
-def _from_plain(plain: tuple[Any, ...]) -> Knowledge:
-    """The Knowledge ``_to_plain`` wrote."""
-    from kg.catalog import Param, QueryFile
-
-    entities, properties, type_words, queries, templates = plain[:5]
-    vocabulary, structural, phrasing, implied, more = plain[5:]
-
-    def entity(row: tuple[Any, ...]) -> Entity:
-        made = Entity(row[0], row[1])
-        made.words, made.names, made.types, made.said_by, made.said_in = row[2:7]
-        return made
-
-    files = {
-        name: QueryFile(
-            name=name,
-            path=Path(path),
-            summary=summary,
-            description="",
-            tags=[],
-            questions=questions,
-            defaults=defaults,
-            expect=None,
-            sparql=sparql,
-            params=[Param(*p) for p in params],
-            form=form,
-            prefixes=prefixes,
-        )
-        for name, (path, summary, questions, defaults, sparql, params, form, prefixes) in queries.items()
-    }
-    knowledge = Knowledge(
-        {iri: entity(row) for iri, row in entities.items()},
-        {iri: entity(row) for iri, row in properties.items()},
-        type_words,
-        [Template(files[name], pattern, wh, words, slot) for name, pattern, wh, words, slot in templates],
-        vocabulary,
-        structural,
-        phrasing,
-        set(),
-        set(),
-        {},
-    )
-    knowledge.implied = implied
-    knowledge._more = more
-    return knowledge
-
-
-def _matching_part(query: Any) -> Any:
-    """``query`` without what answering does not use (its header text, description, expected rows):
-    two thirds of the remembered index were copies of them."""
-    from kg.catalog import QueryFile
-
-    return QueryFile(
-        name=query.name,
-        path=query.path,
-        summary=query.summary,
-        description="",
-        tags=[],
-        questions=query.questions,
-        defaults=query.defaults,
-        expect=None,
-        sparql=query.body,
-        params=query.params,
-        form=query.form,
-        prefixes=query.prefixes,
-    )
-
-
-def _templates(query: Any) -> list[Template]:
-    found = []
-    # The summary is a phrasing of the question too (slot-free: it speaks of "a given stage").
-    phrasings = (
-        [*query.questions]
-        if query.params and any(p.required for p in query.params)
-        else [
-            query.summary,
-            *query.questions,
-        ]
-    )
-    numbers = {p.name for p in query.params if p.type == "integer"}
-    for pattern in dict.fromkeys(phrasings):
-        # {entity} is the slot a linked entity fills; a number ("the {position} objection of {list}")
-        # is read from the question's ordinal, so it is the slot only when there is no other
-        slots = [name.strip() for name in _SLOT.findall(pattern)]
-        slot = next((name for name in slots if name not in numbers), slots[0] if slots else None)
-        text = _SLOT.sub(" ", pattern)
-        found.append(Template(query, pattern, question_word(text), frozenset(content_words(text)), slot))
-    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -627,7 +216,9 @@ def understand(question: str, knowledge: Knowledge) -> Understanding:
     naming = "name of" in " ".join(said) or (said[-1:] == ["name"] and "'" in spelled)
 
     def fallbacks() -> list[Candidate]:
-        found = _fallback_candidates(wh, qwords, mentions, knowledge, asked, naming, listing, described)
+        from kg.ask_fallbacks import fallback_candidates
+
+        found = fallback_candidates(wh, qwords, mentions, knowledge, asked, naming, listing, described)
         return sorted(found, key=lambda c: -c.score)
 
     understanding = Understanding(question, wh, qwords, asked, corrections, mentions, candidates)
@@ -906,21 +497,6 @@ def _slot_type(template: Template) -> str | None:
     return param.type if param else None
 
 
-def _implied_words(template: Template, knowledge: Knowledge) -> set[str]:
-    """Words of the entities a query's phrasings name ("the social strategist"): all their names
-    count, in every phrasing of that query (they all ask about the same thing)."""
-    name = template.query.name
-    cached = knowledge.implied.get(name)
-    if cached is None:
-        cached = set()
-        phrasings = [t.words for t in knowledge.templates if t.query.name == name]
-        for entity in knowledge.entities.values():
-            if any(len(n) >= 2 and set(n) <= words for n in entity.names for words in phrasings):
-                cached |= entity.words
-        knowledge.implied[name] = cached
-    return cached
-
-
 def _answer_type_words(asked: str | None, knowledge: Knowledge) -> set[str]:
     """The class a question asks for right after its question word ("which *people*"): the answer's
     type, checked when the answer is read (see _steer), so not a word a template must hold."""
@@ -966,215 +542,6 @@ def _wanted_types(template: Template, knowledge: Knowledge) -> set[str]:
     if entity is None:
         return set()
     return entity.types - GENERIC_TYPES
-
-
-def _claim_candidates(
-    wh: str | None, qwords: Sequence[str], asked: str | None, knowledge: Knowledge
-) -> list[Candidate]:
-    """A claim the question restates ("What do businesses need?" -> "businesses need open leaders";
-    "Who may not lead tomorrow?" -> "whoever leads today may not ..."): every word of the question is
-    in the claim's label, its context or the essay's words it quotes, but for words that only say
-    something is claimed. "Who" and "which commenter" are answered by who makes the claim."""
-    found = []
-    qset = set(qwords) - CONTEXT_WORDS
-    for entity in knowledge.entities.values():
-        if not entity.quote_words:
-            continue
-        # the essay's words about a stage or a challenge describe it ("in which stage is a program
-        # manager anointed?"); about a person or a name, they only mention it
-        described = (
-            wh in {None, "what"}
-            and asked in _type_words(entity, knowledge)
-            and not entity.types & set(AGENT_CLASSES)
-        )
-        if CLAIM not in entity.types and not described:
-            continue
-        stater = knowledge.entities.get(entity.said_by)
-        if wh == "who" and stater is None:
-            continue
-        kind: set[str] = set()
-        if asked in knowledge.class_words:
-            # "which objection ...", "which commenter ...": the claim's kind, or who makes it
-            kind = {asked}
-            if asked not in _kinds(entity, knowledge):
-                continue
-        # what it says, where, and what it is ("what shift does the essay *predict*")
-        known = entity.words | entity.quote_words | entity.said_where | _type_words(entity, knowledge)
-        matched = len(qset & known)
-        if matched < 2 or _explained(qwords, known | CLAIMING_WORDS | CONTEXT_WORDS | kind):
-            continue
-        # what the claim says, is, or is called where the essay says it ("what *trend* surfaced")
-        label = {w for name in entity.names for w in name} | _type_words(entity, knowledge)
-        own = len(qset & (label | ({asked} & entity.quote_words)) - STRICT_WORDS)
-        # the question restates what is said, not only whom or what it is about; or it names where
-        # it is said ("what does the author say *in his reply to LeBum LLC*?"): then all of it is
-        where = qset & entity.said_where - knowledge.class_words
-        if not own and not where:
-            continue
-        # then the claim whose own words the question holds the most of
-        share = own / len(label) if label else 0.0
-        score = round(0.55 + 0.02 * matched + 0.01 * own + 0.005 * share, 4)
-        found.append((matched, own, score, entity))
-    if not found:
-        return []
-    best = max((m, o) for m, o, _, _ in found)
-    tied = sorted((f for f in found if (f[0], f[1]) == best), key=lambda f: -f[2])
-    if len({entity.said_by for *_, entity in tied}) > 1:
-        return []  # claims by different people fit as well: guessing between them would be a coin toss
-    # one person's claims that fit as well are all answers ("what does Des Walsh say about the team?")
-    return [Candidate("claim", tied[0][2], entity=tied[0][3], others=[f[3] for f in tied[1:]])]
-
-
-def _fallback_candidates(
-    wh: str | None,
-    qwords: Sequence[str],
-    mentions: Sequence[Mention],
-    knowledge: Knowledge,
-    asked: str | None = None,
-    naming: bool = False,
-    listing: bool = False,
-    described: set[str] | None = None,
-) -> list[Candidate]:
-    candidates: list[Candidate] = []
-    knowledge.more()
-    # a claim is not a name; "where does the future lie?" is answered by where the author says it lies
-    if wh in {None, "what", "who", "how", "where"} and not naming:
-        candidates += _claim_candidates(wh, qwords, asked, knowledge)
-    candidates += _neighbour_candidates(wh, qwords, mentions, asked, described or set(), knowledge)
-    if not naming and not listing:
-        candidates += _passage_candidates(wh, qwords, asked, knowledge)
-    if wh not in {None, "what", "who", "where"}:
-        return candidates
-    qset = set(qwords)
-    candidates += _bare_relation_candidates(qwords, knowledge)
-    for mention in mentions[:5]:
-        if mention.coverage < 1:
-            continue  # a fallback needs the entity named in full
-        entity_words = _entity_words(mention.entity, knowledge)
-        for prop in knowledge.properties.values():
-            if any(w in STRICT_WORDS for name in prop.names for w in name):
-                continue  # an order ("comes before") read without its direction would answer backwards
-            relation_words = {w for name in prop.names for w in name if w in qset}
-            if not relation_words or relation_words <= entity_words:
-                continue
-            if _explained(qwords, entity_words | prop.words | DESCRIBE_WORDS):  # "describe as his peer"
-                continue
-            candidates.append(
-                Candidate("relation", 0.6 + 0.05 * mention.coverage, entity=mention.entity, relation=prop)
-            )
-        describes = wh in {None, "what"} or (wh == "who" and AGENT in mention.entity.types)
-        if describes and not _explained(qwords, entity_words | DESCRIBE_WORDS):  # "Who is Charlene Li?"
-            candidates.append(Candidate("describe", 0.5 + 0.05 * mention.matched, entity=mention.entity))
-    return candidates
-
-
-def _passage_candidates(
-    wh: str | None, qwords: Sequence[str], asked: str | None, knowledge: Knowledge
-) -> list[Candidate]:
-    """The essay's sentence a question restates, when nothing else answers it ("What does the
-    evangelist launch after mustering the courage to challenge the status quo?"): every word of the
-    question is in one quote or in what that quote is evidence of, most of them in the quote itself.
-    Two sentences that fit as well answer nothing."""
-    if wh not in {None, "what", "how"} or (asked and asked not in knowledge.class_words):
-        return []  # (a figure, a year, a salary: a sentence holding the question's words need not say it)
-    qset = set(qwords) - CONTEXT_WORDS - CLAIMING_WORDS
-    if len(qset) < 4:
-        return []
-    fits: list[tuple[int, str, Entity]] = []
-    for quote, (said, iris) in knowledge.passages.items():
-        of = [knowledge.entities[i] for i in iris if i in knowledge.entities]
-        kind = [e for e in of if asked in _type_words(e, knowledge)]
-        if not of or (asked and not kind):
-            continue
-        around = set().union(*(e.words | e.defined | _type_words(e, knowledge) for e in of))
-        if STRICT_WORDS & qset - around:
-            continue  # an order word must be the entity's own ("the *first* stage"), not the sentence's
-        matched = len(qset & said)
-        if matched < 0.75 * len(qset) or not qset <= said | around:
-            continue
-        fits.append((matched, quote, (kind or of)[0]))
-    if not fits:
-        return []
-    top = max(m for m, _, _ in fits)
-    best = sorted((f for f in fits if f[0] == top), key=lambda f: len(f[1]))
-    if any(f[1] not in best[-1][1] for f in best):
-        return []  # two sentences, not one within the other, fit as well
-    return [Candidate("passage", 0.45, entity=best[0][2], passage=best[0][1])]
-
-
-def _kinds(claim: Entity, knowledge: Knowledge) -> set[str]:
-    """What a claim is ("objection", "prediction"), or who makes it, or where ("commenter"), or the
-    kind of what it is about ("which other *technologies* ... went through similar processes")."""
-    kinds = _type_words(claim, knowledge)
-    about = [knowledge.entities[iri] for iri in claim.about if iri in knowledge.entities]
-    kinds |= {w for entity in about for w in _type_words(entity, knowledge)}
-    for iri in (claim.said_by, claim.said_in):
-        if iri in knowledge.entities:
-            kinds |= _entity_words(knowledge.entities[iri], knowledge)
-    return kinds
-
-
-def _neighbour_candidates(
-    wh: str | None,
-    qwords: Sequence[str],
-    mentions: Sequence[Mention],
-    asked: str | None,
-    described: set[str],
-    knowledge: Knowledge,
-) -> list[Candidate]:
-    """What the graph links to the entities a question names, of the kind it asks for: "which
-    research *firm* is Jeremiah Owyang with?" (one entity and a class), "*who* is the community
-    manager for Sysomos?" (two entities). The words the entities leave over must be said by the
-    answer or by the link to it (see _run_neighbours)."""
-    if wh == "who":
-        wanted = set(AGENT_CLASSES)
-        described = set()  # "who is *the community manager* for Sysomos": a link, not the answer's kind
-    elif wh in {None, "what"} and asked in knowledge.class_words:
-        wanted = {c for c, ws in knowledge.type_words.items() if ws == {asked}} - GENERIC_TYPES
-    else:
-        return []
-    named: list[Mention] = []
-    for mention in mentions:  # whole names, each of other words of the question
-        # (not the words saying what is asked for: "which *research firm*" names no report)
-        if (
-            mention.coverage == 1
-            and not mention.hit <= described
-            and all(not mention.hit & m.hit for m in named)
-        ):
-            named.append(mention)
-    if not named or len(named) > 2 or (len(named) == 1 and wh == "who"):
-        return []  # "who is Charlene Li?" is a description, not her neighbours
-    said = set().union(*(_entity_words(m.entity, knowledge) for m in named))
-    kind = {asked} & knowledge.class_words
-    left = [w for w in qwords if w not in said | kind | CONTEXT_WORDS | DESCRIBE_WORDS]
-    if len(left) > 2 or STRICT_WORDS.intersection(left) or (left and len(named) == 2):
-        # (an order, "after", read from a link without its direction would answer backwards; a
-        # relation word with two entities may name either link: "who published the essay on Twitter")
-        return []
-    return [
-        Candidate(
-            "neighbour",
-            0.57,
-            entity=named[0].entity,
-            others=[m.entity for m in named[1:]],
-            unexplained=left,
-            wanted=wanted,
-        )
-    ]
-
-
-def _bare_relation_candidates(qwords: Sequence[str], knowledge: Knowledge) -> list[Candidate]:
-    """A question that is a relation's name and nothing else ("Who is credited for the image?"):
-    the relation's values, wherever it is used (see _run_relation)."""
-    qset = set(qwords) - CONTEXT_WORDS
-    found = []
-    for prop in knowledge.properties.values():
-        if any(w in STRICT_WORDS for name in prop.names for w in name):
-            continue
-        named = [n for n in prop.names if len(set(n)) >= 2 and set(n) == qset]
-        if named:
-            found.append(Candidate("relation", 0.55, relation=prop))
-    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1281,15 +648,9 @@ def _run(
 ) -> Answer | None:
     if candidate.kind == "template":
         return _run_template(candidate, engine, understanding, knowledge)
-    if candidate.kind == "relation":
-        return _run_relation(candidate, engine, understanding)
-    if candidate.kind == "claim":
-        return _run_claims(candidate, engine, understanding, knowledge)
-    if candidate.kind == "neighbour":
-        return _run_neighbours(candidate, engine, understanding, knowledge)
-    if candidate.kind == "passage":
-        return _run_passage(candidate, engine, understanding)
-    return _run_describe(candidate, engine, understanding)
+    from kg.ask_fallbacks import run_fallback  # (read only when no template answers)
+
+    return run_fallback(candidate, engine, understanding, knowledge)
 
 
 def _wanted_answer(understanding: Understanding, knowledge: Knowledge) -> set[str]:
@@ -1447,202 +808,6 @@ def _of_named_class(
     return kept if kept and len(kept) < len(rows) else list(rows)
 
 
-def _run_relation(candidate: Candidate, engine: Any, understanding: Understanding) -> Answer | None:
-    assert candidate.relation is not None
-    prop = nt_iri(candidate.relation.iri)
-    if candidate.entity is None:
-        return _run_bare_relation(candidate, engine, understanding)
-    sparql = (
-        "SELECT ?value ?valueLabel WHERE {\n"
-        f"  {{ ?_entity_iri {prop} ?value }} UNION {{ ?value {prop} ?_entity_iri }}\n"
-        f"  OPTIONAL {{ ?value <{RDFS}label> ?valueLabel }}\n"
-        "}\nORDER BY ?valueLabel"
-    )
-    result = engine.run(sparql, {"_entity_iri": nt_iri(candidate.entity.iri)})
-    # "where can I connect with Brian Solis?": in a place, or on a platform online (not at an
-    # organisation: "where was the report published?" is not "by Altimeter")
-    wanted = {"who": {AGENT}, "where": {PLACE, PLATFORM}}.get(understanding.wh or "")
-    rows = result.rows
-    if wanted is not None:
-        typed = _types_of(engine, [r["value"].value for r in rows if hasattr(r["value"], "value")])
-        rows = [r for r in rows if wanted & typed.get(r["value"].value, set())]
-    answers, _ = _read_rows(result.variables, rows, engine.prefixes)
-    evidence = _evidence(engine, candidate.entity.iri)
-    return Answer(
-        understanding.question,
-        True,
-        query="(relation)",
-        sparql=sparql,
-        bindings={
-            "entity": compact(candidate.entity.iri, engine.prefixes),
-            "relation": compact(candidate.relation.iri, engine.prefixes),
-        },
-        answers=answers,
-        evidence=evidence,
-        confidence=min(candidate.score, 1.0),
-        pattern=f"{{entity}} {candidate.relation.label}",
-    )
-
-
-def _run_bare_relation(candidate: Candidate, engine: Any, understanding: Understanding) -> Answer | None:
-    """The values of a relation used once in the graph; more uses would need the question to say
-    whose."""
-    assert candidate.relation is not None
-    sparql = (
-        "SELECT ?subject ?value ?valueLabel WHERE {\n"
-        f"  ?subject {nt_iri(candidate.relation.iri)} ?value .\n"
-        f"  OPTIONAL {{ ?value <{RDFS}label> ?valueLabel }}\n"
-        "}\nLIMIT 2"
-    )
-    rows = engine.run(sparql).rows
-    if len(rows) != 1 or not _is_iri(rows[0]["value"]):
-        return None
-    wanted = {"who": AGENT, "where": PLACE}.get(understanding.wh or "")
-    value = rows[0]["value"].value
-    if wanted and wanted not in _types_of(engine, [value]).get(value, set()):
-        return None
-    answers, _ = _read_rows(["value", "valueLabel"], rows, engine.prefixes)
-    return Answer(
-        understanding.question,
-        True,
-        query="(relation)",
-        sparql=sparql,
-        bindings={"relation": compact(candidate.relation.iri, engine.prefixes)},
-        answers=answers,
-        evidence=_evidence(engine, value),
-        confidence=min(candidate.score, 1.0),
-        pattern=candidate.relation.label,
-    )
-
-
-def _run_describe(candidate: Candidate, engine: Any, understanding: Understanding) -> Answer | None:
-    assert candidate.entity is not None
-    bindings = {"_entity_iri": nt_iri(candidate.entity.iri)}
-    rows = engine.run(_DESCRIBE_QUERY, bindings).rows
-    if not rows:
-        return None
-    row = rows[0]
-    text = row["label"].value
-    if "definition" in row:
-        text += f": {row['definition'].value}"
-    return Answer(
-        understanding.question,
-        True,
-        query="(describe)",
-        sparql=_DESCRIBE_QUERY,
-        bindings={"entity": compact(candidate.entity.iri, engine.prefixes)},
-        answers=[text],
-        evidence=_evidence(engine, candidate.entity.iri),
-        confidence=min(candidate.score, 1.0),
-        pattern="{entity}",
-    )
-
-
-def _run_claims(
-    candidate: Candidate, engine: Any, understanding: Understanding, knowledge: Knowledge
-) -> Answer | None:
-    """The claims a question restates, in the essay's order; who says each, when that is asked."""
-    assert candidate.entity is not None
-    answers = []
-    for entity in [candidate.entity, *candidate.others]:
-        answer = _run_describe(Candidate("claim", candidate.score, entity=entity), engine, understanding)
-        if answer is None:
-            continue
-        stater = knowledge.entities.get(entity.said_by)
-        asked = understanding.asked
-        # "who ...", "which commenter ...": who says it is the answer; "which objection ...": what is said
-        by_whom = asked in _kinds(entity, knowledge) and asked not in _type_words(entity, knowledge)
-        if stater is not None and (understanding.wh == "who" or by_whom):
-            answer.answers = [f"{stater.label}: {text}" for text in answer.answers]
-        answers.append(answer)
-    if not answers:
-        return None
-    answers.sort(key=lambda a: min((e["start"] for e in a.evidence), default=0))
-    first = answers[0]
-    first.query, first.pattern = "(claims)", "{claim}"
-    for more in answers[1:]:
-        first.answers += more.answers
-        first.evidence += more.evidence
-        first.bindings["entity"] += f", {more.bindings['entity']}"
-    return first
-
-
-def _run_passage(candidate: Candidate, engine: Any, understanding: Understanding) -> Answer | None:
-    """The essay's sentence itself is the answer; what it is evidence of says where it stands."""
-    assert candidate.entity is not None
-    evidence = [e for e in _evidence(engine, candidate.entity.iri) if e["quote"] == candidate.passage]
-    if not evidence:
-        return None
-    return Answer(
-        understanding.question,
-        True,
-        query="(passage)",
-        sparql=_find_query_text("evidence-for"),
-        bindings={"entity": compact(candidate.entity.iri, engine.prefixes)},
-        answers=[f"{_sentence(candidate.passage, understanding.words)} ({candidate.entity.label})"],
-        evidence=evidence,
-        confidence=min(candidate.score, 1.0),
-        pattern="{entity}: the essay's words",
-    )
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
-
-
-def _sentence(passage: str, qwords: Sequence[str]) -> str:
-    """The sentence of ``passage`` holding the most of the question's words."""
-    sentences = _SENTENCE_END.split(passage)
-    return max(sentences, key=lambda s: len(set(qwords) & set(content_words(s))))
-
-
-_NEIGHBOURS_QUERY = f"""SELECT DISTINCT ?value ?p WHERE {{
-  {{ ?_entity_iri ?p ?value }} UNION {{ ?value ?p ?_entity_iri }}
-  FILTER (isIRI(?value) && ?p != <{RDF_TYPE}>)
-}}"""
-
-
-def _run_neighbours(
-    candidate: Candidate, engine: Any, understanding: Understanding, knowledge: Knowledge
-) -> Answer | None:
-    """The entities linked to every entity named, of a wanted class, that say (in their names or
-    definition, or the link's name) what the names leave over."""
-    assert candidate.entity is not None
-    named = [candidate.entity, *candidate.others]
-    links: dict[str, set[str]] = {}  # neighbour -> the words of the links to it
-    for i, entity in enumerate(named):
-        rows = engine.run(_NEIGHBOURS_QUERY, {"_entity_iri": nt_iri(entity.iri)}).rows
-        found: dict[str, set[str]] = {}
-        for row in rows:
-            prop = knowledge.properties.get(row["p"].value)
-            if prop is not None and STRICT_WORDS & prop.words:
-                continue  # "comes before": a link of an order says nothing without its direction
-            found.setdefault(row["value"].value, set()).update(prop.words if prop else ())
-        links = found if i == 0 else {v: ws | found[v] for v, ws in links.items() if v in found}
-    types = _types_of(engine, list(links))
-    answers = []
-    for iri, link_words in links.items():
-        neighbour = knowledge.entities.get(iri)
-        if neighbour is None or iri in {e.iri for e in named} or not types.get(iri, set()) & candidate.wanted:
-            continue
-        if set(candidate.unexplained) <= neighbour.words | neighbour.defined | link_words:
-            answers.append(neighbour)
-    if not answers or len(answers) > 5:
-        return None  # nothing of that kind, or so many the link says little
-    answers.sort(key=lambda e: e.label)
-    evidence = [e for entity in answers for e in _evidence(engine, entity.iri)]
-    return Answer(
-        understanding.question,
-        True,
-        query="(neighbours)",
-        sparql=_NEIGHBOURS_QUERY,
-        bindings={"entity": ", ".join(compact(e.iri, engine.prefixes) for e in named)},
-        answers=[e.label for e in answers],
-        evidence=evidence,
-        confidence=min(candidate.score, 1.0),
-        pattern="{entity} -> " + (understanding.asked or understanding.wh or "?"),
-    )
-
-
 def _types_of(engine: Any, iris: Sequence[str]) -> dict[str, set[str]]:
     if not iris:
         return {}
@@ -1652,12 +817,6 @@ def _types_of(engine: Any, iris: Sequence[str]) -> dict[str, set[str]]:
     for row in result.rows:
         found.setdefault(row["e"].value, set()).add(row["t"].value)
     return found
-
-
-def _find_query_text(name: str) -> str:
-    from kg.catalog import find_query
-
-    return str(find_query(name).body)
 
 
 def _evidence(engine: Any, iri: str) -> list[dict[str, Any]]:

@@ -41,7 +41,7 @@ def ask(options: Any, question: str | None, explain: bool, fmt: str, engine: Eng
       kg --queries my-queries ask "How far into the career does the Awakening come?"
       kg ask
     """
-    from kg.ask import knowledge_for
+    from kg.ask_index import knowledge_for
 
     dirs = options.query_dirs() if hasattr(options, "query_dirs") else None
     opened = engine.open(options.data)

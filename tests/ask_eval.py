@@ -71,7 +71,7 @@ def score(questions: list[dict[str, Any]], engine: Any, knowledge: Any) -> Score
 
 
 def main(paths: list[str]) -> None:
-    from kg.ask import load_knowledge
+    from kg.ask_index import load_knowledge
     from kg.catalog import catalog
     from kg.engines import open_engine
 

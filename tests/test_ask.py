@@ -19,7 +19,7 @@ DEV_CORRECT_AT_LEAST = 15  # all of them
 
 @pytest.fixture(scope="module")
 def asked() -> tuple[Any, Any]:
-    from kg.ask import load_knowledge
+    from kg.ask_index import load_knowledge
     from kg.catalog import catalog
     from kg.engines import open_engine
 
@@ -198,7 +198,7 @@ def test_knowledge_is_remembered_beside_the_store_until_a_query_file_changes(
 ) -> None:
     import shutil
 
-    from kg import ask as ask_module
+    from kg import ask_index as ask_module
     from kg.compile import cache_dir
     from kg.engines import open_engine
     from kg.paths import queries_dir

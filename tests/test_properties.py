@@ -279,7 +279,8 @@ def test_the_graph_is_the_same_after_hostile_values(run: Callable[..., Result]) 
 
 @pytest.fixture(scope="module")
 def asker() -> Callable[[str], Any]:
-    from kg.ask import ask, knowledge_for
+    from kg.ask import ask
+    from kg.ask_index import knowledge_for
     from kg.engines import open_engine
 
     engine = open_engine()
