@@ -51,7 +51,9 @@ def _claim_candidates(
     """A claim the question restates ("What do businesses need?" -> "businesses need open leaders";
     "Who may not lead tomorrow?" -> "whoever leads today may not ..."): every word of the question is
     in the claim's label, its context or the essay's words it quotes, but for words that only say
-    something is claimed. "Who" and "which commenter" are answered by who makes the claim."""
+    something is claimed. "Who" and "which commenter" are answered by who makes the claim. A stage
+    or a challenge the essay describes is found the same way when the question names its class
+    ("in which *stage* is a program manager anointed?")."""
     found = []
     qset = set(qwords) - CONTEXT_WORDS
     for entity in knowledge.entities.values():
@@ -59,12 +61,12 @@ def _claim_candidates(
             continue
         # the essay's words about a stage or a challenge describe it ("in which stage is a program
         # manager anointed?"); about a person or a name, they only mention it
-        described = (
+        of_kind_asked = (
             wh in {None, "what"}
             and asked in _type_words(entity, knowledge)
             and not entity.types & set(AGENT_CLASSES)
         )
-        if CLAIM not in entity.types and not described:
+        if CLAIM not in entity.types and not of_kind_asked:
             continue
         stater = knowledge.entities.get(entity.said_by)
         if wh == "who" and stater is None:
@@ -112,6 +114,9 @@ def fallback_candidates(
     listing: bool = False,
     described: set[str] | None = None,
 ) -> list[Candidate]:
+    """Every fallback that accounts for the question's words; ``naming``: it asks for a name ("what
+    is the name of ..."), ``listing``: it is a command to list ("Name the ..."), ``described``: the
+    words after its question word ("which *research firm*")."""
     candidates: list[Candidate] = []
     knowledge.more()
     # a claim is not a name; "where does the future lie?" is answered by where the author says it lies
@@ -269,6 +274,12 @@ def run_fallback(
     return _run_describe(candidate, engine, understanding)
 
 
+# What a relation's value must be for "who" and "where": "where can I connect with Brian Solis?" is
+# answered by a place or a platform online, not by an organisation ("where was the report
+# published?" is not "Altimeter Group").
+_LINKED_KIND = {"who": {AGENT}, "where": {PLACE, PLATFORM}}
+
+
 def _run_relation(candidate: Candidate, engine: Any, understanding: Understanding) -> Answer | None:
     assert candidate.relation is not None
     prop = nt_iri(candidate.relation.iri)
@@ -281,9 +292,7 @@ def _run_relation(candidate: Candidate, engine: Any, understanding: Understandin
         "}\nORDER BY ?valueLabel"
     )
     result = engine.run(sparql, {"_entity_iri": nt_iri(candidate.entity.iri)})
-    # "where can I connect with Brian Solis?": in a place, or on a platform online (not at an
-    # organisation: "where was the report published?" is not "by Altimeter")
-    wanted = {"who": {AGENT}, "where": {PLACE, PLATFORM}}.get(understanding.wh or "")
+    wanted = _LINKED_KIND.get(understanding.wh or "")
     rows = result.rows
     if wanted is not None:
         typed = _types_of(engine, [r["value"].value for r in rows if hasattr(r["value"], "value")])
@@ -319,9 +328,9 @@ def _run_bare_relation(candidate: Candidate, engine: Any, understanding: Underst
     rows = engine.run(sparql).rows
     if len(rows) != 1 or not _is_iri(rows[0]["value"]):
         return None
-    wanted = {"who": AGENT, "where": PLACE}.get(understanding.wh or "")
+    wanted = _LINKED_KIND.get(understanding.wh or "")
     value = rows[0]["value"].value
-    if wanted and wanted not in _types_of(engine, [value]).get(value, set()):
+    if wanted and not wanted & _types_of(engine, [value]).get(value, set()):
         return None
     answers, _ = _read_rows(["value", "valueLabel"], rows, engine.prefixes)
     return Answer(
