@@ -14,8 +14,8 @@ How a question is understood:
    may be left over when the template is otherwise matched closely. A wrong answer
    is worse than none, so a question with a word nothing explains is not answered.
 4. What no template covers, the general fallbacks try (kg.ask_fallbacks): a claim
-   the question restates, what the graph links to the entities it names, a relation
-   named by its label, an entity's description ("Who is Charlene Li?"), or the
+   the question restates, what the graph links to the entities it names, how two of
+   them are related, a relation named by its label, an entity's description ("Who is Charlene Li?"), or the
    essay's sentence the question restates.
 5. Nothing left: "No answer in the graph for: ..." and the closest questions it can answer.
 

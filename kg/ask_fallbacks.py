@@ -1,9 +1,10 @@
 """kg ask's general fallbacks: what answers a question no query file's phrasing covers.
 
 A claim the question restates (who says it, for "who"), what the graph links to the entities
-it names, a relation named by its label, an entity's description, or the essay's sentence the
-question restates. Each needs every word of the question accounted for, as a template does, and
-abstains when two answers fit as well. Imported only when no template answers.
+it names, how two of them are related, a relation named by its label, an entity's description,
+or the essay's sentence the question restates. Each needs every word of the question accounted
+for, as a template does, and abstains when two answers fit as well. Imported only when no
+template answers.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from kg.ask import (
 )
 from kg.ask_index import RDF_TYPE, RDFS, SKOS, Entity, Knowledge
 from kg.terms import compact, nt_iri
-from kg.wording import content_words
+from kg.wording import canonical, content_words
 
 _DESCRIBE_QUERY = f"""SELECT ?label ?definition WHERE {{
   ?_entity_iri <{RDFS}label> ?label .
@@ -123,6 +124,7 @@ def fallback_candidates(
     if wh in {None, "what", "who", "how", "where"} and not naming:
         candidates += _claim_candidates(wh, qwords, asked, knowledge)
     candidates += _neighbour_candidates(wh, qwords, mentions, asked, described or set(), knowledge)
+    candidates += _relationship_candidates(wh, qwords, mentions, knowledge)
     if not naming and not listing:
         candidates += _passage_candidates(wh, qwords, asked, knowledge)
     if wh not in {None, "what", "who", "where"}:
@@ -245,6 +247,33 @@ def _neighbour_candidates(
     ]
 
 
+# Words asking how two entities are related, rather than for one of them.
+RELATING_WORDS = frozenset(
+    canonical(w)
+    for w in ("relationship", "relation", "related", "relate", "connection", "connected", "between")
+)
+
+
+def _relationship_candidates(
+    wh: str | None, qwords: Sequence[str], mentions: Sequence[Mention], knowledge: Knowledge
+) -> list[Candidate]:
+    """How two entities the question names are related ("What is the relationship between Brian
+    Solis and Jeremiah Owyang?"): the relations the graph holds between them, either way."""
+    qset = set(qwords)
+    if wh not in {None, "what", "how"} or not qset & RELATING_WORDS:
+        return []
+    named: list[Mention] = []
+    for mention in mentions:
+        if mention.coverage == 1 and all(not mention.hit & m.hit for m in named):
+            named.append(mention)
+    if len(named) != 2:
+        return []
+    said = set().union(*(_entity_words(m.entity, knowledge) for m in named))
+    if _explained(qwords, said | RELATING_WORDS | DESCRIBE_WORDS | CONTEXT_WORDS):
+        return []
+    return [Candidate("relationship", 0.56, entity=named[0].entity, others=[named[1].entity])]
+
+
 def _bare_relation_candidates(qwords: Sequence[str], knowledge: Knowledge) -> list[Candidate]:
     """A question that is a relation's name and nothing else ("Who is credited for the image?"):
     the relation's values, wherever it is used (see _run_relation)."""
@@ -271,6 +300,8 @@ def run_fallback(
         return _run_neighbours(candidate, engine, understanding, knowledge)
     if candidate.kind == "passage":
         return _run_passage(candidate, engine, understanding)
+    if candidate.kind == "relationship":
+        return _run_relationship(candidate, engine, understanding, knowledge)
     return _run_describe(candidate, engine, understanding)
 
 
@@ -424,6 +455,50 @@ def _sentence(passage: str, qwords: Sequence[str]) -> str:
     """The sentence of ``passage`` holding the most of the question's words."""
     sentences = _SENTENCE_END.split(passage)
     return max(sentences, key=lambda s: len(set(qwords) & set(content_words(s))))
+
+
+_RELATIONSHIP_QUERY = f"""SELECT ?subject ?p ?object WHERE {{
+  {{ ?_one_iri ?p ?_other_iri BIND (?_one_iri AS ?subject) BIND (?_other_iri AS ?object) }}
+  UNION
+  {{ ?_other_iri ?p ?_one_iri BIND (?_other_iri AS ?subject) BIND (?_one_iri AS ?object) }}
+  FILTER (?p != <{RDF_TYPE}>)
+}}"""
+
+
+def _run_relationship(
+    candidate: Candidate, engine: Any, understanding: Understanding, knowledge: Knowledge
+) -> Answer | None:
+    """Each relation between the two entities, as a sentence ("Brian Solis colleague of Jeremiah
+    Owyang"); the evidence: the subject's quotes that name the other, else all its quotes."""
+    assert candidate.entity is not None
+    assert candidate.others
+    one, other = candidate.entity, candidate.others[0]
+    bindings = {"_one_iri": nt_iri(one.iri), "_other_iri": nt_iri(other.iri)}
+    rows = engine.run(_RELATIONSHIP_QUERY, bindings).rows
+    answers, evidence = [], []
+    for row in rows:
+        prop = knowledge.properties.get(row["p"].value)
+        subject = knowledge.entities.get(row["subject"].value)
+        target = knowledge.entities.get(row["object"].value)
+        if prop is None or subject is None or target is None:
+            continue
+        answers.append(f"{subject.label} {prop.label} {target.label}")
+        quotes = _evidence(engine, subject.iri)
+        names = [target.label.lower(), *(" ".join(n) for n in target.names)]
+        evidence += [q for q in quotes if any(n in q["quote"].lower() for n in names)] or quotes
+    if not answers:
+        return None
+    return Answer(
+        understanding.question,
+        True,
+        query="(relationship)",
+        sparql=_RELATIONSHIP_QUERY,
+        bindings={"entity": f"{compact(one.iri, engine.prefixes)}, {compact(other.iri, engine.prefixes)}"},
+        answers=answers,
+        evidence=evidence,
+        confidence=min(candidate.score, 1.0),
+        pattern="{entity} ? {entity}",
+    )
 
 
 _NEIGHBOURS_QUERY = f"""SELECT DISTINCT ?value ?p WHERE {{

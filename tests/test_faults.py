@@ -135,6 +135,11 @@ def test_ctrl_c_during_a_build_leaves_the_previous_outputs_byte_identical(
         if "\nwrote " in f"\n{err}":  # it finished before the signal: its outputs are new, legitimately
             restore(site, before)
             continue
+        if child.returncode == -signal.SIGINT and not err:
+            # on a loaded machine the signal can come before Python has set up its handler: the
+            # process ends at once, having written nothing
+            assert snapshot(site) == before
+            continue
         interrupted += 1
         assert child.returncode == 1, err
         assert err.endswith("Aborted!\n"), err
