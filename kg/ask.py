@@ -15,8 +15,8 @@ How a question is understood:
    is worse than none, so a question with a word nothing explains is not answered.
 4. What no template covers, the general fallbacks try (kg.ask_fallbacks): a claim
    the question restates, what the graph links to the entities it names, how two of
-   them are related, a relation named by its label, an entity's description ("Who is Charlene Li?"), or the
-   essay's sentence the question restates.
+   them are related, a relation named by its label, an entity's description ("Who is
+   Charlene Li?"), or the essay's sentence the question restates.
 5. Nothing left: "No answer in the graph for: ..." and the closest questions it can answer.
 
 What the graph and the query files offer to match against is kg.ask_index.
@@ -27,7 +27,7 @@ User text reaches SPARQL only as bound terms (kg.terms), never as query text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from kg.ask_index import (
@@ -63,6 +63,7 @@ AGENT_CLASSES = tuple(
 PLACE = "https://schema.org/Place"
 PLATFORM = "https://w3id.org/essay-kg/ns#Platform"
 STATISTIC = EKG + "Statistic"
+PERCENT = canonical("percent")  # "what percentage ..." asks for a share, not a count
 CLAIM = EKG + "Claim"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 # Types too broad to say what a parameter wants.
@@ -132,7 +133,8 @@ class Candidate:
         count: bool = False,
         expect: int | None = None,
     ) -> None:
-        self.kind = kind  # template | relation | describe | claim | neighbour
+        # template, or a fallback's: relation | describe | claim | neighbour | passage | relationship
+        self.kind = kind
         self.score = score
         self.template = template
         self.entity = entity
@@ -159,6 +161,9 @@ class Understanding:
         corrections: dict[str, str],
         mentions: list[Mention],
         candidates: list[Candidate],
+        described: set[str] | None = None,
+        hint: tuple[int, str] | None = None,
+        find_fallbacks: Callable[[], list[Candidate]] = list,
     ) -> None:
         self.question = question
         self.wh = wh
@@ -167,9 +172,9 @@ class Understanding:
         self.corrections = corrections
         self.mentions = mentions
         self.candidates = candidates  # the templates accepted, best first
-        self.described: set[str] = set()  # the words after the question word ("which *research firm*")
-        self.hint: tuple[int, str] | None = None  # how many answers it says there are, and the word
-        self.find_fallbacks: Any = list  # -> the general fallbacks, best first (see fallbacks)
+        self.described = described or set()  # the words after the question word ("which *research firm*")
+        self.hint = hint  # how many answers it says there are, and the word
+        self.find_fallbacks = find_fallbacks  # -> the general fallbacks, best first (see fallbacks)
         self._fallbacks: list[Candidate] | None = None
 
     def fallbacks(self) -> list[Candidate]:
@@ -203,7 +208,8 @@ def understand(question: str, knowledge: Knowledge) -> Understanding:
     run = asked_class_words(spelled)
     asked = _asked_class(run, knowledge)
     place = ordinal(spelled, knowledge.class_words)
-    listing = words(spelled)[:1] in (["name"], ["list"])
+    said = words(spelled)
+    listing = said[:1] in (["name"], ["list"])
     if listing:
         # "Name the 140 companies": a command to list what a figure counts, which a figure does not do
         mentions = [m for m in mentions if STATISTIC not in m.entity.types]
@@ -211,7 +217,6 @@ def understand(question: str, knowledge: Knowledge) -> Understanding:
     hint = count_hint(spelled)
     candidates = _template_candidates(wh, qwords, mentions, knowledge, asked, place, described, hint)
     candidates.sort(key=lambda c: -c.score)
-    said = words(spelled)
     # "what is the *name of* ...", "what is its *name*" (not "Name the stages", "which ... does he name")
     naming = "name of" in " ".join(said) or (said[-1:] == ["name"] and "'" in spelled)
 
@@ -221,11 +226,9 @@ def understand(question: str, knowledge: Knowledge) -> Understanding:
         found = fallback_candidates(wh, qwords, mentions, knowledge, asked, naming, listing, described)
         return sorted(found, key=lambda c: -c.score)
 
-    understanding = Understanding(question, wh, qwords, asked, corrections, mentions, candidates)
-    understanding.described = described
-    understanding.hint = hint
-    understanding.find_fallbacks = fallbacks
-    return understanding
+    return Understanding(
+        question, wh, qwords, asked, corrections, mentions, candidates, described, hint, fallbacks
+    )
 
 
 def _spelled(question: str, knowledge: Knowledge) -> tuple[str, dict[str, str]]:
@@ -359,6 +362,7 @@ def _template_candidates(
     )
     # "how many challenges ...": a list of challenges, counted
     counts = wh == "how many" and bool(_counted_classes(asked, described, knowledge))
+    counted = asked is not None and asked != PERCENT
     for template in knowledge.templates:
         counting = counts and template.wh in {None, "what", "who"}
         if not _wh_fits(wh, template.wh, agent) and not counting:
@@ -387,13 +391,12 @@ def _template_candidates(
             if STATISTIC in wanted:
                 # a figure is only answered when the question says what it measures, not one word of it
                 options = [m for m in options if m.coverage >= 0.34]
-                if wh == "how many" and asked and asked != canonical("percent"):
+                if wh == "how many" and counted:
                     # "how many *companies*": what is counted is in the figure's own words
                     options = [m for m in options if any(asked in name for name in m.entity.names)]
             if CLAIM in wanted:
                 options = _unambiguous(options)
         implied = _implied_words(template, knowledge) | answer_type
-        counted = asked and asked != canonical("percent")
         if wh == "how many" and template.slot is None and counted and asked not in pattern_words | implied:
             continue  # "how many *stages*": a figure of something else counts other things
         for mention in options:
@@ -476,10 +479,16 @@ def _answer_may_say(
 def _counted_classes(asked: str | None, described: set[str] | None, knowledge: Knowledge) -> set[str]:
     """The classes "how many ..." counts: named by its word ("how many *challenges*") or its words
     ("how many *career paths*"); a share is a figure, not a count."""
-    if asked == canonical("percent"):
+    if asked is None or asked == PERCENT:
         return set()
-    named = [{asked}, described or set()]
-    return {c for c, ws in knowledge.type_words.items() if ws and ws in named} - GENERIC_TYPES
+    return classes_named({asked}, knowledge) | classes_named(described or set(), knowledge)
+
+
+def classes_named(named: set[str], knowledge: Knowledge) -> set[str]:
+    """The classes whose names are these words ("stage"; "career path"), broad ones left out."""
+    if not named:
+        return set()
+    return {c for c, ws in knowledge.type_words.items() if ws == named} - GENERIC_TYPES
 
 
 def _unambiguous(options: list[Mention]) -> list[Mention]:
@@ -601,8 +610,7 @@ def ask(question: str, engine: Any, knowledge: Knowledge) -> Answer:
         if answer is not None and candidate.kind != "template" and not _counts_right(answer, understanding):
             continue
         if answer is not None and answer.answers:
-            answer.understanding = understanding
-            _name_sources(engine, answer.evidence)
+            _found(answer, understanding, engine)
             if not answer.aside:
                 return answer
             aside = aside or answer
@@ -614,9 +622,7 @@ def ask(question: str, engine: Any, knowledge: Knowledge) -> Answer:
             for other in rest[rest.index(candidate) + 1 :]:
                 answer = _run(other, engine, understanding, knowledge)
                 if answer is not None and answer.answers:
-                    answer.understanding = understanding
-                    _name_sources(engine, answer.evidence)
-                    return answer
+                    return _found(answer, understanding, engine)
             break
     if aside is not None:
         return aside
@@ -626,6 +632,13 @@ def ask(question: str, engine: Any, knowledge: Knowledge) -> Answer:
         suggestions=suggestions(understanding, knowledge, engine),
         understanding=understanding,
     )
+
+
+def _found(answer: Answer, understanding: Understanding, engine: Any) -> Answer:
+    """An answer found: with how it was understood, and the text each quote comes from."""
+    answer.understanding = understanding
+    _name_sources(engine, answer.evidence)
+    return answer
 
 
 def _counts_right(answer: Answer, understanding: Understanding) -> bool:
@@ -661,8 +674,7 @@ def _wanted_answer(understanding: Understanding, knowledge: Knowledge) -> set[st
         return {wanted}
     if understanding.wh not in {None, "what"} or not understanding.asked:
         return set()  # "how many comments": the class is what is counted, not the answer
-    asked = understanding.asked
-    return {c for c, ws in knowledge.type_words.items() if ws == {asked} and c not in GENERIC_TYPES}
+    return classes_named({understanding.asked}, knowledge)
 
 
 def _narrow(rows: Sequence[Mapping[str, Any]], extra_words: Sequence[str]) -> list[Mapping[str, Any]]:

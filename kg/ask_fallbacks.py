@@ -20,7 +20,6 @@ from kg.ask import (
     CLAIMING_WORDS,
     CONTEXT_WORDS,
     DESCRIBE_WORDS,
-    GENERIC_TYPES,
     PLACE,
     PLATFORM,
     STRICT_WORDS,
@@ -35,6 +34,7 @@ from kg.ask import (
     _read_rows,
     _type_words,
     _types_of,
+    classes_named,
 )
 from kg.ask_index import RDF_TYPE, RDFS, SKOS, Entity, Knowledge
 from kg.terms import compact, nt_iri
@@ -214,7 +214,7 @@ def _neighbour_candidates(
         wanted = set(AGENT_CLASSES)
         described = set()  # "who is *the community manager* for Sysomos": a link, not the answer's kind
     elif wh in {None, "what"} and asked in knowledge.class_words:
-        wanted = {c for c, ws in knowledge.type_words.items() if ws == {asked}} - GENERIC_TYPES
+        wanted = classes_named({asked}, knowledge)
     else:
         return []
     named: list[Mention] = []
@@ -476,6 +476,7 @@ def _run_relationship(
     bindings = {"_one_iri": nt_iri(one.iri), "_other_iri": nt_iri(other.iri)}
     rows = engine.run(_RELATIONSHIP_QUERY, bindings).rows
     answers, evidence = [], []
+    quoted: dict[str, list[dict[str, Any]]] = {}  # the subject's quotes that name the other
     for row in rows:
         prop = knowledge.properties.get(row["p"].value)
         subject = knowledge.entities.get(row["subject"].value)
@@ -483,9 +484,11 @@ def _run_relationship(
         if prop is None or subject is None or target is None:
             continue
         answers.append(f"{subject.label} {prop.label} {target.label}")
-        quotes = _evidence(engine, subject.iri)
-        names = [target.label.lower(), *(" ".join(n) for n in target.names)]
-        evidence += [q for q in quotes if any(n in q["quote"].lower() for n in names)] or quotes
+        if subject.iri not in quoted:
+            quotes = _evidence(engine, subject.iri)
+            names = [target.label.lower(), *(" ".join(n) for n in target.names)]
+            quoted[subject.iri] = [q for q in quotes if any(n in q["quote"].lower() for n in names)] or quotes
+            evidence += quoted[subject.iri]
     if not answers:
         return None
     return Answer(

@@ -68,7 +68,6 @@ _SAID_IN_QUERY = f"""SELECT ?e ?comment ?text ?to WHERE {{
 }}"""
 _ABOUT_QUERY = f"SELECT ?e ?about WHERE {{ ?e <{EKG}about> ?about FILTER isIRI(?about) }}"
 _DEFINITIONS_QUERY = f"SELECT ?e ?text WHERE {{ ?e <{SKOS}definition> ?text }}"
-_QUOTES_QUERY = f"SELECT DISTINCT ?quote WHERE {{ ?selector <{OA}exact> ?quote }}"
 _TYPES_QUERY = f"SELECT ?e ?t WHERE {{ ?e <{RDF_TYPE}> ?t . FILTER (isIRI(?e) && isIRI(?t)) }}"
 _SLOT = re.compile(r"\{([^{}]*)\}")
 
@@ -228,8 +227,9 @@ def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
     phrasing = {w for t in templates for w in t.words}
     spellings.update(w for t in templates for w in words(t.pattern))
     spellings.update(SPELLED)
-    # the essay's own words are never typos, though nothing is corrected to them (too many)
-    known = {w for row in engine.run(_QUOTES_QUERY).rows for w in words(row["quote"].value)}
+    # the essay's own words (every evidence quote's) are never typos, though nothing is corrected to
+    # them (too many)
+    known = {w for quote in passages for w in words(quote)}
     knowledge = Knowledge(
         entities,
         properties,
@@ -247,7 +247,7 @@ def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
     return knowledge
 
 
-KNOWLEDGE_FORMAT = 15  # bump when Knowledge, what load_knowledge reads, or kg.wording changes
+KNOWLEDGE_FORMAT = 16  # bump when Knowledge, what load_knowledge reads, or kg.wording changes
 
 
 def knowledge_for(engine: Any, dirs: Sequence[Path] | None = None) -> Knowledge:
