@@ -23,7 +23,7 @@ from kg.cli_options import (
     output_options,
     timeout_option,
 )
-from kg.errors import KgError
+from kg.errors import KgError, reader_gone, unexpected
 
 if TYPE_CHECKING:
     from kg.sources import Loaded
@@ -91,10 +91,7 @@ class KgGroup(click.Group):
         except Exception as e:
             if _debug(ctx):
                 raise
-            raise CliError(
-                f"unexpected {type(e).__name__}: {e}: this is a bug in kg; "
-                "rerun with --debug for the traceback and report it"
-            ) from None
+            raise CliError(unexpected(e)) from None
 
 
 class Options:
@@ -518,9 +515,6 @@ def main() -> None:
     try:
         cli(prog_name="kg")
     except BrokenPipeError:
-        # The reader went away (`kg export | head`): stop quietly, as other Unix tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
+        reader_gone()
     finally:
         gc.freeze()

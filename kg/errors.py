@@ -1,8 +1,11 @@
-"""Errors a user can act on. Library code raises these; only the CLI exits."""
+"""Errors a user can act on. Library code raises these; only the CLI exits (kg.cli, kg.plain_ask)."""
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterable
+from typing import NoReturn
 
 
 class KgError(Exception):
@@ -59,3 +62,21 @@ def did_you_mean(
         return ""
     shown = [f'"{c}{suffix}"' if quote else f"{c}{suffix}" for c in close]
     return f" (did you mean {' or '.join(shown)}?)"
+
+
+def unexpected(error: Exception) -> str:
+    """The message for an exception that is not a KgError: a bug in kg, to report with its traceback."""
+    return (
+        f"unexpected {type(error).__name__}: {error}: this is a bug in kg; "
+        "rerun with --debug for the traceback and report it"
+    )
+
+
+def reader_gone() -> NoReturn:
+    """Stop quietly, as other Unix tools do, when the reader of stdout went away (`kg export | head`).
+
+    stdout goes to /dev/null first: Python flushes it at exit, which would raise BrokenPipeError again.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(1)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.ask import ask
-from kg.cli_ask import answer_text
+from kg.ask_text import answer_text
 from kg.wording import fold
 
 REPO = Path(__file__).resolve().parents[1]

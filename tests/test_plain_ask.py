@@ -1,0 +1,88 @@
+"""``kg ask "QUESTION"`` alone skips click (kg.plain_ask): what a user sees must not change.
+
+Each command line runs twice in a fresh process: as the ``kg`` console script runs it
+(``python -m kg``, through kg.__main__) and through click's command line (kg.cli.main).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+THROUGH_CLICK = "import sys; from kg.cli import main; sys.argv[0] = 'kg'; main()"
+
+QUESTIONS = {
+    "answered": "What comes after the Awakening?",
+    "a list": "What are the stages?",
+    "a share": "What share of strategists sit in marketing?",
+    "not in the essay": "What is Altimeter's annual revenue?",
+    "empty": "",
+    "blank": "   \t ",
+    "too long": "why " * 2_500,
+    "escape sequences": "Who wrote \x1b]52;c;bad\x07 the \x1b[31mreport?",
+    "not English": "Qui a publié le rapport ?",
+    "an injection attempt": 'Awakening" } ; DROP ALL ; SELECT * { "',
+}
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("KG_DATA", "KG_QUERIES")}
+    return {**env, **extra}
+
+
+def _kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kg", *args],
+        cwd=REPO,
+        env=env or _env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _through_click(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", THROUGH_CLICK, *args],
+        cwd=REPO,
+        env=env or _env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize("question", QUESTIONS.values(), ids=QUESTIONS.keys())
+def test_the_plain_command_line_answers_as_click_does(question: str) -> None:
+    plain, clicked = _kg("ask", question), _through_click("ask", question)
+    assert plain.stdout == clicked.stdout
+    assert plain.stderr == clicked.stderr
+    assert plain.returncode == clicked.returncode
+    assert plain.returncode in (0, 1, 2)
+    assert "Traceback" not in plain.stderr
+
+
+def test_the_plain_command_line_does_not_import_click() -> None:
+    timed = _kg("ask", QUESTIONS["answered"], env=_env(PYTHONPROFILEIMPORTTIME="1"))
+    assert timed.returncode == 0
+    assert timed.stdout.startswith("Answer: Ascension")
+    imported = [line.rsplit("|", 1)[-1].strip() for line in timed.stderr.splitlines()]
+    assert "kg.ask" in imported
+    assert "click" not in imported
+
+
+def test_options_and_their_environment_variables_still_apply() -> None:
+    # KG_QUERIES adds a query folder: its questions are answered only when kg reads the variable
+    question = "How far into the career does the Storm of Cultural Conflict come?"
+    added = _kg("ask", question, env=_env(KG_QUERIES=str(REPO / "docs" / "examples" / "queries")))
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.startswith("Answer:")
+    assert _kg("ask", question).returncode == 1
+    explained = _kg("ask", QUESTIONS["answered"], "--explain")
+    assert explained.returncode == 0
+    assert "SPARQL" in explained.stdout
