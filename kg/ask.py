@@ -47,11 +47,14 @@ from kg.terms import compact, expand_name, nt_iri
 from kg.wording import (
     STOPWORDS,
     asked_class_words,
+    asks_what_is_said,
     canonical,
     content_words,
     count_hint,
     ordinal,
+    ordinal_word,
     question_word,
+    says_count,
     words,
 )
 
@@ -61,6 +64,7 @@ AGENT_CLASSES = tuple(
     f"http://xmlns.com/foaf/0.1/{name}" for name in ("Agent", "Person", "Organization", "Group")
 )
 PLACE = "https://schema.org/Place"
+ORGANIZATION = "http://xmlns.com/foaf/0.1/Organization"
 PLATFORM = "https://w3id.org/essay-kg/ns#Platform"
 STATISTIC = EKG + "Statistic"
 PERCENT = canonical("percent")  # "what percentage ..." asks for a share, not a count
@@ -164,6 +168,7 @@ class Understanding:
         described: set[str] | None = None,
         hint: tuple[int, str] | None = None,
         find_fallbacks: Callable[[], list[Candidate]] = list,
+        quoting: bool = False,
     ) -> None:
         self.question = question
         self.wh = wh
@@ -175,6 +180,7 @@ class Understanding:
         self.described = described or set()  # the words after the question word ("which *research firm*")
         self.hint = hint  # how many answers it says there are, and the word
         self.find_fallbacks = find_fallbacks  # -> the general fallbacks, best first (see fallbacks)
+        self.quoting = quoting  # it asks what something says or shows, not what it is
         self._fallbacks: list[Candidate] | None = None
 
     def fallbacks(self) -> list[Candidate]:
@@ -219,16 +225,22 @@ def understand(question: str, knowledge: Knowledge) -> Understanding:
     candidates.sort(key=lambda c: -c.score)
     # "what is the *name of* ...", "what is its *name*" (not "Name the stages", "which ... does he name")
     naming = "name of" in " ".join(said) or (said[-1:] == ["name"] and "'" in spelled)
+    quoting = asks_what_is_said(spelled)
 
     def fallbacks() -> list[Candidate]:
         from kg.ask_fallbacks import fallback_candidates
 
-        found = fallback_candidates(wh, qwords, mentions, knowledge, asked, naming, listing, described)
+        found = fallback_candidates(
+            wh, qwords, mentions, knowledge, asked, naming, listing, described, quoting
+        )
         return sorted(found, key=lambda c: -c.score)
 
     return Understanding(
-        question, wh, qwords, asked, corrections, mentions, candidates, described, hint, fallbacks
+        question, wh, qwords, asked, corrections, mentions, candidates, described, hint, fallbacks, quoting
     )
+
+
+_WH_WORDS = frozenset({"what", "which", "where", "when", "who", "whom", "whose", "how", "why"})
 
 
 def _spelled(question: str, knowledge: Knowledge) -> tuple[str, dict[str, str]]:
@@ -236,13 +248,15 @@ def _spelled(question: str, knowledge: Knowledge) -> tuple[str, dict[str, str]]:
     essay or the questions it answers use is no typo, nor is a form of one ("looking"). Others are
     corrected to a word of the graph's names or the questions' words one slip away (two for a word
     of ten letters or more), with the same first letter (slips are rarely there), when no other is
-    as close: short words have too many near misses."""
+    as close. Shorter words have too many near misses: they are corrected only to a question word
+    ("wich"), and six-letter ones only for a letter left out or two swapped (see _slipped_short)."""
     corrections: dict[str, str] = {}
     for word in set(words(question)):
         if (
-            len(word) < 6
+            len(word) < 3
             or not word.isalpha()
             or word in STOPWORDS
+            or word in _WH_WORDS
             or canonical(word) in knowledge.vocabulary
         ):
             continue
@@ -251,8 +265,10 @@ def _spelled(question: str, knowledge: Knowledge) -> tuple[str, dict[str, str]]:
         allowed = 1 if len(word) < 10 else 2
         slips = {
             known: _slips(word, known, allowed)
-            for known in knowledge.spellings
-            if known[:1] == word[:1] and abs(len(known) - len(word)) <= allowed
+            for known in (_WH_WORDS if len(word) < 6 else knowledge.spellings)
+            if known[:1] == word[:1]
+            and abs(len(known) - len(word)) <= allowed
+            and (len(word) != 6 or _slipped_short(word, known))
         }
         fewest = min(slips.values(), default=allowed + 1)
         close = [known for known, n in slips.items() if n == fewest]
@@ -262,6 +278,13 @@ def _spelled(question: str, knowledge: Knowledge) -> tuple[str, dict[str, str]]:
         return question, corrections
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, corrections)) + r")\b", re.IGNORECASE)
     return pattern.sub(lambda m: corrections[m.group(0).lower()], question), corrections
+
+
+def _slipped_short(word: str, known: str) -> bool:
+    """May a six-letter ``word`` be a slip for ``known``? Only a letter left out ("folows") or two
+    swapped ("reprot"): one letter added or changed makes another real word too often ("causes" is
+    not "cases")."""
+    return len(known) == len(word) + 1 or (len(known) == len(word) and sorted(known) == sorted(word))
 
 
 def _slips(a: str, b: str, limit: int) -> int:
@@ -367,10 +390,12 @@ def _template_candidates(
         counting = counts and template.wh in {None, "what", "who"}
         if not _wh_fits(wh, template.wh, agent) and not counting:
             continue
-        pattern_words = set(template.words)
+        # "list the challenges *in order*": the context a question may leave out, unless it is all the
+        # template says ("what is this *essay*?")
+        pattern_words = set(template.words) - CONTEXT_WORDS or set(template.words)
         covered = len(pattern_words & qset) / len(pattern_words) if pattern_words else 1.0
         # a short template must be matched whole: its one or two words carry the relation ("after")
-        if covered < (1.0 if len(pattern_words) <= 2 else 0.5):
+        if covered < (1.0 if len(template.words) <= 2 else 0.5):
             continue
         takes_number = any(p.type == "integer" for p in template.query.params)
         if place is None and any(p.type == "integer" and p.required for p in template.query.params):
@@ -704,19 +729,48 @@ def _by_name(
 
 
 def _steer(
-    variables: Sequence[str], rows: Sequence[Mapping[str, Any]], engine: Any, wanted: set[str]
+    variables: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+    engine: Any,
+    wanted: set[str],
+    named: set[str],
 ) -> tuple[list[str], list[Mapping[str, Any]]] | None:
     """Put first the column whose values are of a wanted class, keeping the rows where they are;
-    None when no column holds one (the query does not answer this kind of question)."""
+    None when no column holds one (the query does not answer this kind of question). A column
+    holding only ``named`` entities, those the question names, does not answer it: "*which
+    companies* were among the 140 *Altimeter* researched" is not answered by Altimeter."""
     if not wanted:
         return list(variables), list(rows)
     columns = [v for v in variables if v not in EVIDENCE_VARS and any(_is_iri(r.get(v)) for r in rows)]
     types = _types_of(engine, [r[v].value for r in rows for v in columns if _is_iri(r.get(v))])
     for column in columns:
         kept = [r for r in rows if _is_iri(r.get(column)) and types.get(r[column].value, set()) & wanted]
-        if kept:
+        if kept and not {r[column].value for r in kept} <= named:
             return [column, *(v for v in variables if v != column)], kept
     return None
+
+
+def _named(understanding: Understanding, template: Template) -> set[str]:
+    """The entities the question names in full, but by a word of the template ("who is the *author*
+    of ...": the relation asked about, not a name)."""
+    return {
+        m.entity.iri for m in understanding.mentions if m.coverage >= 1 and not m.hit <= set(template.words)
+    }
+
+
+def _repeats(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], understanding: Understanding) -> bool:
+    """Is the answer to a question asking what something says only the thing it names, quoted by
+    nothing more than its name ("What did the *Quora pingback* say?" -> "17. Pingback: Quora")? Then
+    the graph holds nothing it says."""
+    if not understanding.quoting:
+        return False
+    mentioned = {m.entity.iri: m.entity for m in understanding.mentions}
+    found = {r[columns[0]].value for r in rows if _is_iri(r.get(columns[0]))}
+    if not found or not found <= mentioned.keys():
+        return False
+    named = {w for iri in found for name in mentioned[iri].names for w in name}
+    quoted = {w for r in rows if "quote" in r for w in content_words(r["quote"].value)}
+    return quoted <= named
 
 
 def _run_template(
@@ -747,19 +801,24 @@ def _run_template(
         by_place=candidate.number is not None or "list" in result.variables,
     )
     wanted = _wanted_answer(understanding, knowledge)
+    if understanding.wh == "where" and template.wh == "where":
+        wanted = {PLACE, PLATFORM, ORGANIZATION}  # a query asked "where": a workplace is an answer
     if candidate.count:
         wanted = _counted_classes(understanding.asked, understanding.described, knowledge)
     steered = (
-        _steer(result.variables, rows, engine, wanted)
+        _steer(result.variables, rows, engine, wanted, _named(understanding, template))
         if wanted
         else _by_name(result.variables, rows, understanding)
     )
     if steered is None or not _says(steered[1], candidate.verify, knowledge):
         return None
+    if _repeats(*steered, understanding):
+        return None
     answers, evidence = _read_rows(*steered, engine.prefixes)
     if candidate.expect is not None and len(answers) != candidate.expect:
         return None  # "the two roles", and the query finds some other number of things
     if candidate.count and answers:
+        evidence = _count_said(len(answers), wanted, engine, knowledge) + evidence
         answers = [f"{len(answers)}: " + "; ".join(answers)]
     main = _main_column(result.variables, result.rows)
     return Answer(
@@ -774,6 +833,20 @@ def _run_template(
         pattern=template.pattern,
         aside=bool(wanted) and understanding.wh == "what" and steered[0][:1] != [main],
     )
+
+
+def _count_said(count: int, classes: set[str], engine: Any, knowledge: Knowledge) -> list[dict[str, Any]]:
+    """Where the essay itself gives the count ("faced with *six challenges*"): the shortest quote."""
+    nouns = {w for c in classes for w in knowledge.type_words.get(c, ())}
+    stated = [
+        (len(q), q, iris[0])
+        for q, (_, iris) in knowledge.more().passages.items()
+        if says_count(q, count, nouns)
+    ]
+    if not stated:
+        return []
+    _, quote, iri = min(stated)
+    return [e for e in _evidence(engine, iri) if e["quote"] == quote][:1]
 
 
 def _says(rows: Sequence[Mapping[str, Any]], wanted: Sequence[str], knowledge: Knowledge) -> bool:
@@ -939,9 +1012,12 @@ def _filled(template: Template, knowledge: Knowledge) -> str:
     if template.slot is None:
         return template.pattern
     default = template.query.defaults.get(template.slot, "")
+    slot = "{" + template.slot + "}"
+    if default.isdigit() and "the " + slot in template.pattern:  # "the {number} comment": "the first"
+        return template.pattern.replace(slot, ordinal_word(int(default)))
     iri = expand_name(default, template.query.prefixes) if default else None
     entity = knowledge.entities.get(iri) if iri else None
-    return template.pattern.replace("{" + template.slot + "}", entity.label if entity else default)
+    return template.pattern.replace(slot, entity.label if entity else default)
 
 
 def explain(answer: Answer) -> str:

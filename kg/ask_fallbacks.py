@@ -85,6 +85,14 @@ def _claim_candidates(
             continue
         # what the claim says, is, or is called where the essay says it ("what *trend* surfaced")
         label = {w for name in entity.names for w in name} | _type_words(entity, knowledge)
+        if (qset & STRICT_WORDS) - label:
+            continue  # "who wrote the *first* comment": an order, which a claim's context does not give
+        if wh == "where":
+            # "where does the future lie": the claim restated, whole and by its own words, not a claim
+            # of someone's that says one word of the question ("where does Brian Solis *work*")
+            by = {w for name in stater.names for w in name} if stater else set()
+            if len(qset & label) < 2 or _explained(qwords, label | by | CLAIMING_WORDS | CONTEXT_WORDS):
+                continue
         own = len(qset & (label | ({asked} & entity.quote_words)) - STRICT_WORDS)
         # the question restates what is said, not only whom or what it is about; or it names where
         # it is said ("what does the author say *in his reply to LeBum LLC*?"): then all of it is
@@ -114,10 +122,12 @@ def fallback_candidates(
     naming: bool = False,
     listing: bool = False,
     described: set[str] | None = None,
+    quoting: bool = False,
 ) -> list[Candidate]:
     """Every fallback that accounts for the question's words; ``naming``: it asks for a name ("what
     is the name of ..."), ``listing``: it is a command to list ("Name the ..."), ``described``: the
-    words after its question word ("which *research firm*")."""
+    words after its question word ("which *research firm*"), ``quoting``: it asks what something
+    says or shows, which its description does not tell."""
     candidates: list[Candidate] = []
     knowledge.more()
     # a claim is not a name; "where does the future lie?" is answered by where the author says it lies
@@ -146,7 +156,7 @@ def fallback_candidates(
             candidates.append(
                 Candidate("relation", 0.6 + 0.05 * mention.coverage, entity=mention.entity, relation=prop)
             )
-        describes = wh in {None, "what"} or (wh == "who" and AGENT in mention.entity.types)
+        describes = (wh in {None, "what"} and not quoting) or (wh == "who" and AGENT in mention.entity.types)
         if describes and not _explained(qwords, entity_words | DESCRIBE_WORDS):  # "Who is Charlene Li?"
             candidates.append(Candidate("describe", 0.5 + 0.05 * mention.matched, entity=mention.entity))
     return candidates

@@ -59,7 +59,7 @@ QUESTION_WORDS = (
 # Words that mean the same here; each maps to the first word of its group.
 _SYNONYM_GROUPS = (
     "percent percentage share proportion fraction %",
-    "write wrote written writer author authored pen penned",
+    "write wrote written writer author authored pen penned sign signed",
     "publish published publisher publishes",
     "after follow follows followed following next subsequent",
     "before precede precedes preceded preceding previous prior",
@@ -272,7 +272,38 @@ _ORDINALS = {
     "ninth": 9,
     "tenth": 10,
 }
+
+
+def ordinal_word(n: int) -> str:
+    """ "first" for 1 ... "tenth" for 10; "11th" beyond."""
+    return next((w for w, v in _ORDINALS.items() if v == n), f"{n}th")
+
+
 _NUMBERED = re.compile(r"^(\d+)(?:st|nd|rd|th)?$")
+
+
+_SAYING = frozenset({"say", "says", "said", "tell", "tells", "told", "show", "shows", "showed", "shown"})
+_DO = frozenset({"do", "does", "did"})
+
+
+def asks_what_is_said(text: str) -> bool:
+    """Does the question ask what something says or shows ("what did the pingback *say*?", "what does
+    the prism *show*?"), rather than what it is? Not when it says what about ("say *about* X")."""
+    said = words(text)
+    return (
+        said[:1] == ["what"] and bool(_DO & set(said)) and bool(_SAYING & set(said)) and "about" not in said
+    )
+
+
+def says_count(text: str, count: int, nouns: set[str]) -> bool:
+    """Does ``text`` say ``count`` of one of ``nouns`` (canonical): "faced with *six challenges*", "*50*
+    LinkedIn *profiles*" (a word may come between)?"""
+    said = words(text)
+    return any(
+        (_NUMBERS.get(word, -1) == count or word == str(count))
+        and any(canonical(w) in nouns for w in said[i + 1 : i + 3])
+        for i, word in enumerate(said)
+    )
 
 
 def asked_class_words(text: str) -> tuple[list[str], bool]:
