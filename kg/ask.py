@@ -45,6 +45,7 @@ from kg.ask_index import (
 from kg.errors import KgError
 from kg.terms import compact, expand_name, nt_iri
 from kg.wording import (
+    NUMBER_WORDS,
     STOPWORDS,
     asked_class_words,
     asks_what_is_said,
@@ -65,6 +66,7 @@ AGENT_CLASSES = tuple(
 )
 PLACE = "https://schema.org/Place"
 ORGANIZATION = "http://xmlns.com/foaf/0.1/Organization"
+PERSON = "http://xmlns.com/foaf/0.1/Person"
 PLATFORM = "https://w3id.org/essay-kg/ns#Platform"
 STATISTIC = EKG + "Statistic"
 PERCENT = canonical("percent")  # "what percentage ..." asks for a share, not a count
@@ -224,7 +226,11 @@ def understand(question: str, knowledge: Knowledge) -> Understanding:
     candidates = _template_candidates(wh, qwords, mentions, knowledge, asked, place, described, hint)
     candidates.sort(key=lambda c: -c.score)
     # "what is the *name of* ...", "what is its *name*" (not "Name the stages", "which ... does he name")
-    naming = "name of" in " ".join(said) or (said[-1:] == ["name"] and "'" in spelled)
+    naming = (
+        "name of" in " ".join(said)
+        or (said[-1:] == ["name"] and "'" in spelled)
+        or bool({"called", "named"} & set(said))  # "X's firm is *called* what?"
+    )
     quoting = asks_what_is_said(spelled)
 
     def fallbacks() -> list[Candidate]:
@@ -241,6 +247,10 @@ def understand(question: str, knowledge: Knowledge) -> Understanding:
 
 
 _WH_WORDS = frozenset({"what", "which", "where", "when", "who", "whom", "whose", "how", "why"})
+# Little words by their letters: a short word is a slip only for one of these, two letters swapped.
+_SWAP_TARGETS: dict[str, list[str]] = {}
+for _word in sorted(STOPWORDS | _WH_WORDS):
+    _SWAP_TARGETS.setdefault("".join(sorted(_word)), []).append(_word)
 
 
 def _spelled(question: str, knowledge: Knowledge) -> tuple[str, dict[str, str]]:
@@ -257,10 +267,21 @@ def _spelled(question: str, knowledge: Knowledge) -> tuple[str, dict[str, str]]:
             or not word.isalpha()
             or word in STOPWORDS
             or word in _WH_WORDS
+            or word in NUMBER_WORDS
             or canonical(word) in knowledge.vocabulary
         ):
             continue
         if word in knowledge.more().spellings or word in knowledge.known:
+            continue
+        swapped = [
+            w
+            for w in _SWAP_TARGETS.get("".join(sorted(word)), ())
+            if w[:1] == word[:1] and (len(word) >= 5 or w in _WH_WORDS) and _slips(word, w, 1) == 1
+        ]
+        if len(word) < 6 and len(swapped) == 1:
+            # two letters swapped in a little word ("rigth", "thier", "waht"); not in four letters or
+            # fewer but for a question word: "form" and "dose" are words, not slips for "from", "does"
+            corrections[word] = swapped[0]
             continue
         allowed = 1 if len(word) < 10 else 2
         slips = {
@@ -308,24 +329,28 @@ def _slips(a: str, b: str, limit: int) -> int:
 def _mentions(qwords: Sequence[str], knowledge: Knowledge) -> list[Mention]:
     qset = set(qwords)
     # a name the question gives in part, by a word no template uses ("LeBum", "Owyang"): a proper name
-    proper = {
-        w
-        for w in qset
-        if len(w) >= 4 and w.isalpha() and w not in knowledge.phrasing and w not in knowledge.structural
-    }
+    # (a person's name is a name even where a template uses it: "what does Brian *Solis* say")
+    named = {w for w in qset if len(w) >= 4 and w.isalpha() and w not in knowledge.structural}
+    proper = named - knowledge.phrasing
     found: list[Mention] = []
     for entity in knowledge.entities.values():
         best: Mention | None = None
+        names_of = named if PERSON in entity.types else proper
         for name in entity.names:
             hit = qset.intersection(name)
             matched = len(hit)
             coverage = matched / len(set(name))
-            if coverage == 1 or matched >= 2 or (matched == 1 and proper & set(name)):
+            if coverage == 1 or matched >= 2 or (matched == 1 and names_of & set(name)):
                 mention = Mention(entity, frozenset(hit), coverage)
                 if best is None or mention.score > best.score:
                     best = mention
         if best is not None:
             found.append(best)
+    # a person called by one of their names alone ("Solis", "Owyang", "Brian"), when no one else has it
+    people = [m for m in found if PERSON in m.entity.types and len(m.hit) == 1 and m.hit <= named]
+    for m in people:
+        if m.coverage < 1 and sum(p.hit == m.hit for p in people) == 1:
+            m.coverage = 1.0
     found.sort(key=lambda m: (-m.score, m.entity.label))
     return found
 

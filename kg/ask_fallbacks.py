@@ -40,6 +40,7 @@ from kg.ask_index import RDF_TYPE, RDFS, SKOS, Entity, Knowledge
 from kg.terms import compact, nt_iri
 from kg.wording import canonical, content_words
 
+DESCRIBE = canonical("describe")
 _DESCRIBE_QUERY = f"""SELECT ?label ?definition WHERE {{
   ?_entity_iri <{RDFS}label> ?label .
   OPTIONAL {{ ?_entity_iri <{SKOS}definition> ?definition }}
@@ -78,8 +79,10 @@ def _claim_candidates(
             kind = {asked}
             if asked not in _kinds(entity, knowledge):
                 continue
-        # what it says, where, and what it is ("what shift does the essay *predict*")
-        known = entity.words | entity.quote_words | entity.said_where | _type_words(entity, knowledge)
+        # what it says, where, what it is ("what shift does the essay *predict*"), and who says it
+        # ("what did *Gabe Chesman* like about the article")
+        by = {w for name in stater.names for w in name} if stater else set()
+        known = entity.words | entity.quote_words | entity.said_where | _type_words(entity, knowledge) | by
         matched = len(qset & known)
         if matched < 2 or _explained(qwords, known | CLAIMING_WORDS | CONTEXT_WORDS | kind):
             continue
@@ -87,17 +90,21 @@ def _claim_candidates(
         label = {w for name in entity.names for w in name} | _type_words(entity, knowledge)
         if (qset & STRICT_WORDS) - label:
             continue  # "who wrote the *first* comment": an order, which a claim's context does not give
-        if wh == "where":
-            # "where does the future lie": the claim restated, whole and by its own words, not a claim
-            # of someone's that says one word of the question ("where does Brian Solis *work*")
-            by = {w for name in stater.names for w in name} if stater else set()
-            if len(qset & label) < 2 or _explained(qwords, label | by | CLAIMING_WORDS | CONTEXT_WORDS):
-                continue
+        # "where does the future lie": the claim restated, whole and by its own words, not a claim of
+        # someone's that says one word of the question ("where does Brian Solis *work*")
+        if wh == "where" and (
+            len(qset & label) < 2 or _explained(qwords, label | by | CLAIMING_WORDS | CONTEXT_WORDS)
+        ):
+            continue
         own = len(qset & (label | ({asked} & entity.quote_words)) - STRICT_WORDS)
         # the question restates what is said, not only whom or what it is about; or it names where
-        # it is said ("what does the author say *in his reply to LeBum LLC*?"): then all of it is
+        # it is said ("what does the author say *in his reply to LeBum LLC*?"): then all of it is;
+        # or it names who says it and in their words ("what did Gabe Chesman *like*": "I like how")
         where = qset & entity.said_where - knowledge.class_words
-        if not own and not where:
+        if DESCRIBE in qset:
+            where = set()  # "how does Solis *describe* LeBum's comment": what the claim is about, not where
+        quoted = wh == "what" and qset & by and (qset - by) & entity.quote_words - STRICT_WORDS
+        if not own and not where and not quoted:
             continue
         # then the claim whose own words the question holds the most of
         share = own / len(label) if label else 0.0

@@ -279,6 +279,7 @@ def ordinal_word(n: int) -> str:
     return next((w for w, v in _ORDINALS.items() if v == n), f"{n}th")
 
 
+NUMBER_WORDS = frozenset(_NUMBERS) | frozenset(_ORDINALS)  # "three" is no slip for "there"
 _NUMBERED = re.compile(r"^(\d+)(?:st|nd|rd|th)?$")
 
 
@@ -311,7 +312,6 @@ def asked_class_words(text: str) -> tuple[list[str], bool]:
     "what two *roles*", "which *research firm*"; none after a verb ("what *does*..."). With whether
     a verb ends them: then they name one thing ("which research firm *is*"); else a verb may be
     among them ("which commenter *compares* ...")."""
-    # possessives kept: "what is the *blog's* tagline" names the owner, not what is asked for
     found = _WORD_OR_POSSESSIVE.findall(fold(text))
     for i, word in enumerate(found):
         if word not in _WH_SINGLE:
@@ -324,8 +324,11 @@ def asked_class_words(text: str) -> tuple[list[str], bool]:
                 continue  # "what are the *stages*"
             if after in _AUXILIARIES:
                 return run, True
-            if after in _WH_SINGLE or "'" in after:
+            if after in _WH_SINGLE:
                 break
+            if "'" in after:
+                run = []  # "the name of *Jeremiah Owyang's* firm": the owner, not what is asked for
+                continue
             if not run and (after in STOPWORDS or after in _NUMBERS or after in _ORDINALS or after.isdigit()):
                 continue  # "what two *roles*"
             if after in STOPWORDS:
