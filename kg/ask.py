@@ -223,6 +223,10 @@ def understand(question: str, knowledge: Knowledge) -> Understanding:
         mentions = [m for m in mentions if STATISTIC not in m.entity.types]
     described = set(run[0])
     hint = count_hint(spelled)
+    if place and hint:
+        # "the first of the *two* career paths": how long the list is, not how many answers
+        qwords = [w for w in qwords if w != hint[1]]
+        hint = None
     candidates = _template_candidates(wh, qwords, mentions, knowledge, asked, place, described, hint)
     candidates.sort(key=lambda c: -c.score)
     # "what is the *name of* ...", "what is its *name*" (not "Name the stages", "which ... does he name")

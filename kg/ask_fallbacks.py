@@ -176,11 +176,15 @@ def _passage_candidates(
     evangelist launch after mustering the courage to challenge the status quo?"): every word of the
     question is in one quote or in what that quote is evidence of, most of them in the quote itself.
     Two sentences that fit as well answer nothing."""
-    if wh not in {None, "what", "how"} or (asked and asked not in knowledge.class_words):
+    if wh == "who" and asked not in knowledge.class_words:
+        asked = None  # "who *rises* to answer": a verb, not what is asked for
+    if wh not in {None, "what", "how", "who"} or (asked and asked not in knowledge.class_words):
         return []  # (a figure, a year, a salary: a sentence holding the question's words need not say it)
     qset = set(qwords) - CONTEXT_WORDS - CLAIMING_WORDS
     if len(qset) < 4:
         return []
+    # "who rises to answer the call of duty": the sentence saying all of it names who does
+    whole = wh == "who"
     fits: list[tuple[int, str, Entity]] = []
     for quote, (said, iris) in knowledge.passages.items():
         of = [knowledge.entities[i] for i in iris if i in knowledge.entities]
@@ -191,7 +195,7 @@ def _passage_candidates(
         if STRICT_WORDS & qset - around:
             continue  # an order word must be the entity's own ("the *first* stage"), not the sentence's
         matched = len(qset & said)
-        if matched < 0.75 * len(qset) or not qset <= said | around:
+        if matched < (len(qset) if whole else 0.75 * len(qset)) or not qset <= said | around:
             continue
         fits.append((matched, quote, (kind or of)[0]))
     if not fits:
@@ -450,6 +454,9 @@ def _run_passage(candidate: Candidate, engine: Any, understanding: Understanding
     """The essay's sentence itself is the answer; what it is evidence of says where it stands."""
     assert candidate.entity is not None
     evidence = [e for e in _evidence(engine, candidate.entity.iri) if e["quote"] == candidate.passage]
+    sentence = _sentence(candidate.passage, understanding.words)
+    if understanding.wh == "who" and set(content_words(sentence)) <= set(understanding.words):
+        return None  # "who anoints the program manager": "A program manager is anointed." names no one
     if not evidence:
         return None
     return Answer(
@@ -458,7 +465,7 @@ def _run_passage(candidate: Candidate, engine: Any, understanding: Understanding
         query="(passage)",
         sparql=_find_query_text("evidence-for"),
         bindings={"entity": compact(candidate.entity.iri, engine.prefixes)},
-        answers=[f"{_sentence(candidate.passage, understanding.words)} ({candidate.entity.label})"],
+        answers=[f"{sentence} ({candidate.entity.label})"],
         evidence=evidence,
         confidence=min(candidate.score, 1.0),
         pattern="{entity}: the essay's words",
