@@ -47,6 +47,7 @@ from kg.terms import compact, expand_name, nt_iri
 from kg.wording import (
     NUMBER_WORDS,
     STOPWORDS,
+    WH_WORDS,
     asked_class_words,
     asks_what_is_said,
     canonical,
@@ -250,13 +251,6 @@ def understand(question: str, knowledge: Knowledge) -> Understanding:
     )
 
 
-_WH_WORDS = frozenset({"what", "which", "where", "when", "who", "whom", "whose", "how", "why"})
-# Little words by their letters: a short word is a slip only for one of these, two letters swapped.
-_SWAP_TARGETS: dict[str, list[str]] = {}
-for _word in sorted(STOPWORDS | _WH_WORDS):
-    _SWAP_TARGETS.setdefault("".join(sorted(_word)), []).append(_word)
-
-
 def _spelled(question: str, knowledge: Knowledge) -> tuple[str, dict[str, str]]:
     """The question with misspelt words put right, and what was put right. A word the graph, the
     essay or the questions it answers use is no typo, nor is a form of one ("looking"). Others are
@@ -270,7 +264,7 @@ def _spelled(question: str, knowledge: Knowledge) -> tuple[str, dict[str, str]]:
             len(word) < 3
             or not word.isalpha()
             or word in STOPWORDS
-            or word in _WH_WORDS
+            or word in WH_WORDS
             or word in NUMBER_WORDS
             or canonical(word) in knowledge.vocabulary
         ):
@@ -279,8 +273,11 @@ def _spelled(question: str, knowledge: Knowledge) -> tuple[str, dict[str, str]]:
             continue
         swapped = [
             w
-            for w in _SWAP_TARGETS.get("".join(sorted(word)), ())
-            if w[:1] == word[:1] and (len(word) >= 5 or w in _WH_WORDS) and _slips(word, w, 1) == 1
+            for w in STOPWORDS | WH_WORDS
+            if sorted(w) == sorted(word)
+            and w[:1] == word[:1]
+            and (len(word) >= 5 or w in WH_WORDS)
+            and _slips(word, w, 1) == 1
         ]
         if len(word) < 6 and len(swapped) == 1:
             # two letters swapped in a little word ("rigth", "thier", "waht"); not in four letters or
@@ -290,7 +287,7 @@ def _spelled(question: str, knowledge: Knowledge) -> tuple[str, dict[str, str]]:
         allowed = 1 if len(word) < 10 else 2
         slips = {
             known: _slips(word, known, allowed)
-            for known in (_WH_WORDS if len(word) < 6 else knowledge.spellings)
+            for known in (WH_WORDS if len(word) < 6 else knowledge.spellings)
             if known[:1] == word[:1]
             and abs(len(known) - len(word)) <= allowed
             and (len(word) != 6 or _slipped_short(word, known))

@@ -226,6 +226,7 @@ def question_word(text: str) -> str | None:
 
 
 _WH_SINGLE = frozenset(w for w in QUESTION_WORDS if " " not in w)
+WH_WORDS = _WH_SINGLE  # "what", "which", "who"...: the one-word question words
 _WH_ALL = frozenset(QUESTION_WORDS)
 # Question words that ask for the same kind of answer.
 _WH_KIND = {
@@ -275,7 +276,7 @@ _ORDINALS = {
 
 
 def ordinal_word(n: int) -> str:
-    """ "first" for 1 ... "tenth" for 10; "11th" beyond."""
+    """The ordinal of ``n`` as a word: "first" for 1 ... "tenth" for 10, then "11th"."""
     return next((w for w, v in _ORDINALS.items() if v == n), f"{n}th")
 
 
