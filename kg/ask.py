@@ -215,6 +215,10 @@ def understand(question: str, knowledge: Knowledge) -> Understanding:
     qwords = content_words(spelled)
     mentions = _mentions(qwords, knowledge)
     run = asked_class_words(spelled)
+    # "which *Altimeter Group* analyst": a name of two words or more names no class asked for
+    names = {w for m in mentions if m.coverage == 1 and m.matched >= 2 for w in m.hit}
+    if names & set(run[0]) and set(run[0]) - names:
+        run = ([w for w in run[0] if w not in names], run[1])
     asked = _asked_class(run, knowledge)
     place = ordinal(spelled, knowledge.class_words)
     said = words(spelled)
@@ -827,8 +831,11 @@ def _run_template(
         by_place=candidate.number is not None or "list" in result.variables,
     )
     wanted = _wanted_answer(understanding, knowledge)
-    if understanding.wh == "where" and template.wh == "where":
-        wanted = {PLACE, PLATFORM, ORGANIZATION}  # a query asked "where": a workplace is an answer
+    # a query file asked "where" itself: a workplace is an answer ("where does {person} work"), or
+    # what its own answer is ("where can the strategist's career lead": a career path)
+    asked_where = understanding.wh == "where" and template.wh == "where"
+    if asked_where:
+        wanted = {PLACE, PLATFORM, ORGANIZATION}
     if candidate.count:
         wanted = _counted_classes(understanding.asked, understanding.described, knowledge)
     steered = (
@@ -836,6 +843,8 @@ def _run_template(
         if wanted
         else _by_name(result.variables, rows, understanding)
     )
+    if steered is None and asked_where and not candidate.count:
+        steered = _by_name(result.variables, rows, understanding)
     if steered is None or not _says(steered[1], candidate.verify, knowledge):
         return None
     if _repeats(*steered, understanding):

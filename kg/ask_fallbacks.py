@@ -148,6 +148,8 @@ def fallback_candidates(
         return candidates
     qset = set(qwords)
     candidates += _bare_relation_candidates(qwords, knowledge)
+    listed = [w for w in qwords if w in knowledge.class_words][:1] if listing else []
+    kind = asked if asked in knowledge.class_words else (listed[0] if listed else None)
     for mention in mentions[:5]:
         if mention.coverage < 1:
             continue  # a fallback needs the entity named in full
@@ -158,10 +160,22 @@ def fallback_candidates(
             relation_words = {w for name in prop.names for w in name if w in qset}
             if not relation_words or relation_words <= entity_words:
                 continue
-            if _explained(qwords, entity_words | prop.words | DESCRIBE_WORDS):  # "describe as his peer"
+            # the class asked for, or listed, may be what the values are ("*list the networks* where you
+            # can connect with Brian Solis"): then only values of that class answer
+            kinds = {kind} - entity_words - prop.words if kind else set()
+            if _explained(
+                qwords, entity_words | prop.words | DESCRIBE_WORDS | kinds
+            ):  # "describe as his peer"
                 continue
+            wanted = set().union(*(classes_named({k}, knowledge) for k in kinds))
             candidates.append(
-                Candidate("relation", 0.6 + 0.05 * mention.coverage, entity=mention.entity, relation=prop)
+                Candidate(
+                    "relation",
+                    0.6 + 0.05 * mention.coverage,
+                    entity=mention.entity,
+                    relation=prop,
+                    wanted=wanted,
+                )
             )
         describes = (wh in {None, "what"} and not quoting) or (wh == "who" and AGENT in mention.entity.types)
         if describes and not _explained(qwords, entity_words | DESCRIBE_WORDS):  # "Who is Charlene Li?"
@@ -344,11 +358,12 @@ def _run_relation(candidate: Candidate, engine: Any, understanding: Understandin
         "}\nORDER BY ?valueLabel"
     )
     result = engine.run(sparql, {"_entity_iri": nt_iri(candidate.entity.iri)})
-    wanted = _LINKED_KIND.get(understanding.wh or "")
-    rows = result.rows
-    if wanted is not None:
-        typed = _types_of(engine, [r["value"].value for r in rows if hasattr(r["value"], "value")])
-        rows = [r for r in rows if wanted & typed.get(r["value"].value, set())]
+    # a value with no name (an evidence node, a blank node) is no answer a person can read
+    rows = [r for r in result.rows if "valueLabel" in r or type(r.get("value")).__name__ == "Literal"]
+    for wanted in (_LINKED_KIND.get(understanding.wh or ""), candidate.wanted):
+        if wanted:
+            typed = _types_of(engine, [r["value"].value for r in rows if hasattr(r["value"], "value")])
+            rows = [r for r in rows if wanted & typed.get(r["value"].value, set())]
     answers, _ = _read_rows(result.variables, rows, engine.prefixes)
     evidence = _evidence(engine, candidate.entity.iri)
     return Answer(

@@ -247,7 +247,7 @@ def load_knowledge(engine: Any, queries: Mapping[str, Any]) -> Knowledge:
     return knowledge
 
 
-KNOWLEDGE_FORMAT = 20  # bump when Knowledge, what load_knowledge reads, or kg.wording changes
+KNOWLEDGE_FORMAT = 21  # bump when Knowledge, what load_knowledge reads, or kg.wording changes
 
 
 def knowledge_for(engine: Any, dirs: Sequence[Path] | None = None) -> Knowledge:
