@@ -135,9 +135,11 @@ def test_ctrl_c_during_a_build_leaves_the_previous_outputs_byte_identical(
         if "\nwrote " in f"\n{err}":  # it finished before the signal: its outputs are new, legitimately
             restore(site, before)
             continue
-        if child.returncode == -signal.SIGINT and not err:
+        if child.returncode == -signal.SIGINT and err.strip() in ("", "Aborted!"):
             # on a loaded machine the signal can come before Python has set up its handler: the
-            # process ends at once, having written nothing
+            # process ends at once, having written nothing; and now and then (about 1 run in 40 of
+            # a signal sent during the imports) the interpreter, having said "Aborted!", ends by the
+            # signal itself rather than with status 1. Either way nothing was written.
             assert snapshot(site) == before
             continue
         interrupted += 1
