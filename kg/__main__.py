@@ -7,8 +7,8 @@ were made cost a cold ``kg query`` ~7 ms. The collector is back on before the
 command runs, and kg.cli.main freezes what the imports made, out of the sight
 of every later collection.
 
-``kg ask "QUESTION"`` alone is answered by kg.plain_ask, without click (see there),
-with the collector off throughout: it answers one question and exits.
+``kg ask "QUESTION"`` and ``kg query NAME`` alone are run by kg.plain, without click (see
+there), with the collector off throughout: they run one query and exit.
 
 A Ctrl-C while the imports run (0.1-0.3 s) would land anywhere in Python's import
 machinery and print a traceback; it is held until they are done, then ends the
@@ -26,10 +26,10 @@ def main() -> None:
     caught: list[int] = []
     signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
     gc.disable()
-    from kg.plain_ask import plain_question
+    from kg.plain import plain_command
 
-    question = plain_question(sys.argv[1:], os.environ)
-    if question is None:
+    plain = plain_command(sys.argv[1:], os.environ)
+    if plain is None:
         try:
             from kg.cli import main as run_command
         finally:
@@ -38,10 +38,10 @@ def main() -> None:
     if caught:
         sys.stderr.write("\nAborted!\n")
         sys.exit(1)
-    if question is not None:
-        from kg.plain_ask import answer
+    if plain is not None:
+        from kg.plain import run
 
-        sys.exit(answer(question))
+        sys.exit(run(*plain))
     run_command()
 
 

@@ -1,4 +1,4 @@
-"""An answer of kg ask as a person reads it: shared by the click command (kg.cli_ask) and kg.plain_ask."""
+"""An answer of kg ask as a person reads it: shared by the click command (kg.cli_ask) and kg.plain."""
 
 from __future__ import annotations
 

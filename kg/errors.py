@@ -1,4 +1,4 @@
-"""Errors a user can act on. Library code raises these; only the CLI exits (kg.cli, kg.plain_ask)."""
+"""Errors a user can act on. Library code raises these; only the CLI exits (kg.cli, kg.plain)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``kg ask "QUESTION"`` alone skips click (kg.plain_ask): what a user sees must not change.
+"""``kg ask "QUESTION"`` and ``kg query NAME`` alone skip click (kg.plain): what a user sees must not change.
 
 Each command line runs twice in a fresh process: as the ``kg`` console script runs it
 (``python -m kg``, through kg.__main__) and through click's command line (kg.cli.main).
@@ -67,12 +67,40 @@ def test_the_plain_command_line_answers_as_click_does(question: str) -> None:
     assert "Traceback" not in plain.stderr
 
 
-def test_the_plain_command_line_does_not_import_click() -> None:
-    timed = _kg("ask", QUESTIONS["answered"], env=_env(PYTHONPROFILEIMPORTTIME="1"))
+QUERIES = sorted(path.stem for path in (REPO / "queries").glob("*.rq"))
+QUERY_ARGUMENTS = {
+    **{name: name for name in QUERIES},
+    "a misspelt name": "stagse",
+    "a query file by its path": "docs/examples/queries/stage-position.rq",
+    "a missing file": "nowhere.rq",
+}
+
+
+@pytest.mark.parametrize("argument", QUERY_ARGUMENTS.values(), ids=QUERY_ARGUMENTS.keys())
+def test_a_plain_query_prints_what_click_prints(argument: str) -> None:
+    plain, clicked = _kg("query", argument), _through_click("query", argument)
+    assert plain.stdout == clicked.stdout
+    assert plain.stderr == clicked.stderr
+    assert plain.returncode == clicked.returncode
+    assert "Traceback" not in plain.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "starts", "module"),
+    [
+        (("ask", QUESTIONS["answered"]), "Answer: Ascension", "kg.ask"),
+        (("query", "stages"), "position  stage", "kg.render"),
+    ],
+    ids=["ask", "query"],
+)
+def test_the_plain_command_line_does_not_import_click(
+    args: tuple[str, str], starts: str, module: str
+) -> None:
+    timed = _kg(*args, env=_env(PYTHONPROFILEIMPORTTIME="1"))
     assert timed.returncode == 0
-    assert timed.stdout.startswith("Answer: Ascension")
+    assert timed.stdout.startswith(starts)
     imported = [line.rsplit("|", 1)[-1].strip() for line in timed.stderr.splitlines()]
-    assert "kg.ask" in imported
+    assert module in imported
     assert "click" not in imported
 
 
@@ -86,3 +114,6 @@ def test_options_and_their_environment_variables_still_apply() -> None:
     explained = _kg("ask", QUESTIONS["answered"], "--explain")
     assert explained.returncode == 0
     assert "SPARQL" in explained.stdout
+    # KG_DATA adds an extension file: `kg query` sees its triples only when kg reads the variable
+    data = str(REPO / "docs" / "examples" / "new-claim.ttl")
+    assert _kg("query", "classes", env=_env(KG_DATA=data)).stdout != _kg("query", "classes").stdout
