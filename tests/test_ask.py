@@ -13,7 +13,7 @@ from click.testing import Result
 from tests.ask_eval import DEV, OWN, score
 
 # What the team's own set is answered to today: the floor can only rise.
-OWN_CORRECT_AT_LEAST = 221  # of 230: 96.1%
+OWN_CORRECT_AT_LEAST = 224  # of 233: 96.1%
 DEV_CORRECT_AT_LEAST = 15  # all of them
 
 
