@@ -163,9 +163,8 @@ def fallback_candidates(
             # the class asked for, or listed, may be what the values are ("*list the networks* where you
             # can connect with Brian Solis"): then only values of that class answer
             kinds = {kind} - entity_words - prop.words if kind else set()
-            if _explained(
-                qwords, entity_words | prop.words | DESCRIBE_WORDS | kinds
-            ):  # "describe as his peer"
+            explained = entity_words | prop.words | DESCRIBE_WORDS | kinds  # "describe as his peer"
+            if _explained(qwords, explained):
                 continue
             wanted = set().union(*(classes_named({k}, knowledge) for k in kinds))
             candidates.append(

@@ -57,14 +57,19 @@ def _through_click(*args: str, env: dict[str, str] | None = None) -> subprocess.
     )
 
 
-@pytest.mark.parametrize("question", QUESTIONS.values(), ids=QUESTIONS.keys())
-def test_the_plain_command_line_answers_as_click_does(question: str) -> None:
-    plain, clicked = _kg("ask", question), _through_click("ask", question)
+def _same_both_ways(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``kg ARGS`` both ways; what the user sees is the same. Returns the plain run."""
+    plain, clicked = _kg(*args), _through_click(*args)
     assert plain.stdout == clicked.stdout
     assert plain.stderr == clicked.stderr
     assert plain.returncode == clicked.returncode
-    assert plain.returncode in (0, 1, 2)
     assert "Traceback" not in plain.stderr
+    return plain
+
+
+@pytest.mark.parametrize("question", QUESTIONS.values(), ids=QUESTIONS.keys())
+def test_the_plain_command_line_answers_as_click_does(question: str) -> None:
+    assert _same_both_ways("ask", question).returncode in (0, 1, 2)
 
 
 QUERIES = sorted(path.stem for path in (REPO / "queries").glob("*.rq"))
@@ -78,11 +83,7 @@ QUERY_ARGUMENTS = {
 
 @pytest.mark.parametrize("argument", QUERY_ARGUMENTS.values(), ids=QUERY_ARGUMENTS.keys())
 def test_a_plain_query_prints_what_click_prints(argument: str) -> None:
-    plain, clicked = _kg("query", argument), _through_click("query", argument)
-    assert plain.stdout == clicked.stdout
-    assert plain.stderr == clicked.stderr
-    assert plain.returncode == clicked.returncode
-    assert "Traceback" not in plain.stderr
+    assert _same_both_ways("query", argument).returncode in (0, 1, 2)
 
 
 @pytest.mark.parametrize(
