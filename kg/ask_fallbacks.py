@@ -345,6 +345,31 @@ def run_fallback(
 _LINKED_KIND = {"who": {AGENT}, "where": {PLACE, PLATFORM}}
 
 
+def _answered(
+    candidate: Candidate,
+    understanding: Understanding,
+    *,
+    query: str,
+    sparql: str,
+    bindings: dict[str, str],
+    answers: list[str],
+    evidence: list[dict[str, Any]],
+    pattern: str,
+) -> Answer:
+    """A fallback's answer to the question, as sure as the candidate's score (at most 1)."""
+    return Answer(
+        understanding.question,
+        True,
+        query=query,
+        sparql=sparql,
+        bindings=bindings,
+        answers=answers,
+        evidence=evidence,
+        confidence=min(candidate.score, 1.0),
+        pattern=pattern,
+    )
+
+
 def _run_relation(candidate: Candidate, engine: Any, understanding: Understanding) -> Answer | None:
     assert candidate.relation is not None
     prop = nt_iri(candidate.relation.iri)
@@ -365,9 +390,9 @@ def _run_relation(candidate: Candidate, engine: Any, understanding: Understandin
             rows = [r for r in rows if wanted & typed.get(r["value"].value, set())]
     answers, _ = _read_rows(result.variables, rows, engine.prefixes)
     evidence = _evidence(engine, candidate.entity.iri)
-    return Answer(
-        understanding.question,
-        True,
+    return _answered(
+        candidate,
+        understanding,
         query="(relation)",
         sparql=sparql,
         bindings={
@@ -376,7 +401,6 @@ def _run_relation(candidate: Candidate, engine: Any, understanding: Understandin
         },
         answers=answers,
         evidence=evidence,
-        confidence=min(candidate.score, 1.0),
         pattern=f"{{entity}} {candidate.relation.label}",
     )
 
@@ -399,15 +423,14 @@ def _run_bare_relation(candidate: Candidate, engine: Any, understanding: Underst
     if wanted and not wanted & _types_of(engine, [value]).get(value, set()):
         return None
     answers, _ = _read_rows(["value", "valueLabel"], rows, engine.prefixes)
-    return Answer(
-        understanding.question,
-        True,
+    return _answered(
+        candidate,
+        understanding,
         query="(relation)",
         sparql=sparql,
         bindings={"relation": compact(candidate.relation.iri, engine.prefixes)},
         answers=answers,
         evidence=_evidence(engine, value),
-        confidence=min(candidate.score, 1.0),
         pattern=candidate.relation.label,
     )
 
@@ -422,15 +445,14 @@ def _run_describe(candidate: Candidate, engine: Any, understanding: Understandin
     text = row["label"].value
     if "definition" in row:
         text += f": {row['definition'].value}"
-    return Answer(
-        understanding.question,
-        True,
+    return _answered(
+        candidate,
+        understanding,
         query="(describe)",
         sparql=_DESCRIBE_QUERY,
         bindings={"entity": compact(candidate.entity.iri, engine.prefixes)},
         answers=[text],
         evidence=_evidence(engine, candidate.entity.iri),
-        confidence=min(candidate.score, 1.0),
         pattern="{entity}",
     )
 
@@ -473,15 +495,14 @@ def _run_passage(candidate: Candidate, engine: Any, understanding: Understanding
         return None  # "who anoints the program manager": "A program manager is anointed." names no one
     if not evidence:
         return None
-    return Answer(
-        understanding.question,
-        True,
+    return _answered(
+        candidate,
+        understanding,
         query="(passage)",
         sparql=_find_query_text("evidence-for"),
         bindings={"entity": compact(candidate.entity.iri, engine.prefixes)},
         answers=[f"{sentence} ({candidate.entity.label})"],
         evidence=evidence,
-        confidence=min(candidate.score, 1.0),
         pattern="{entity}: the essay's words",
     )
 
@@ -529,15 +550,14 @@ def _run_relationship(
             evidence += quoted[subject.iri]
     if not answers:
         return None
-    return Answer(
-        understanding.question,
-        True,
+    return _answered(
+        candidate,
+        understanding,
         query="(relationship)",
         sparql=_RELATIONSHIP_QUERY,
         bindings={"entity": f"{compact(one.iri, engine.prefixes)}, {compact(other.iri, engine.prefixes)}"},
         answers=answers,
         evidence=evidence,
-        confidence=min(candidate.score, 1.0),
         pattern="{entity} ? {entity}",
     )
 
@@ -577,15 +597,14 @@ def _run_neighbours(
         return None  # nothing of that kind, or so many the link says little
     answers.sort(key=lambda e: e.label)
     evidence = [e for entity in answers for e in _evidence(engine, entity.iri)]
-    return Answer(
-        understanding.question,
-        True,
+    return _answered(
+        candidate,
+        understanding,
         query="(neighbours)",
         sparql=_NEIGHBOURS_QUERY,
         bindings={"entity": ", ".join(compact(e.iri, engine.prefixes) for e in named)},
         answers=[e.label for e in answers],
         evidence=evidence,
-        confidence=min(candidate.score, 1.0),
         pattern="{entity} -> " + (understanding.asked or understanding.wh or "?"),
     )
 

@@ -291,14 +291,13 @@ def export(options: Options, paths: tuple[Path, ...], fmt: str, output: Path | N
 
 
 def _emit(result: Any, fmt: str | None, engine: Any, prefixes: dict[str, str]) -> None:
-    """Print ``result``; an ASK answered "no" exits 1 (ran fine, the answer is no)."""
-    from kg.labels import label_lookup
-    from kg.render import render_result
+    """Print ``result``; an ASK answered "no" exits 1 (kg.plain.query_output)."""
+    from kg.plain import query_output
 
-    text = render_result(result, fmt, prefixes=prefixes, labels=label_lookup(engine))
+    text, status = query_output(result, fmt, engine, prefixes)
     click.echo(text, nl=False)
-    if result.form == "ASK" and not result.boolean:
-        sys.exit(1)
+    if status:
+        sys.exit(status)
 
 
 def _check_format_early(form: str, fmt: str | None) -> None:

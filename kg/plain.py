@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 COMMANDS = ("ask", "query")
 # Environment variables kg.cli reads: with one of them set, the command line is not a plain one.
@@ -65,12 +66,18 @@ def _ask(question: str) -> tuple[str, int]:
 def _query(name: str) -> tuple[str, int]:
     from kg.catalog import find_query, run_query
     from kg.engines import open_engine
-    from kg.labels import label_lookup
-    from kg.render import render_result
 
     found = find_query(name, None)
     engine = open_engine()
     result = run_query(found, engine, {}, use_defaults=False)
-    prefixes = {**engine.prefixes, **found.prefixes}
-    text = render_result(result, None, prefixes=prefixes, labels=label_lookup(engine))
+    return query_output(result, None, engine, {**engine.prefixes, **found.prefixes})
+
+
+def query_output(result: Any, fmt: str | None, engine: Any, prefixes: dict[str, str]) -> tuple[str, int]:
+    """What `kg query` and `kg sparql` print for ``result``, and the exit status: an ASK answered
+    "no" is 1 (it ran fine, the answer is no)."""
+    from kg.labels import label_lookup
+    from kg.render import render_result
+
+    text = render_result(result, fmt, prefixes=prefixes, labels=label_lookup(engine))
     return text, 1 if result.form == "ASK" and not result.boolean else 0
